@@ -1,0 +1,186 @@
+"""SIPRI Arms Transfers Database: the trade-register API (base64 CSV in JSON) and the legacy CSV export.
+
+Both parse to one *trade* frame (one row per deal and delivery year for the API, one row per deal for the
+legacy export) plus a quarantine frame; ``to_deals_and_deliveries`` turns trades into the warehouse shape.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+
+import polars as pl
+
+from ..errors import PayloadError
+from ..fetch import Request
+from .text_table import cast_columns, join_reasons, quarantine_frame, release_from_preamble, rows_to_frame, split_preamble
+
+SOURCE = "sipri"
+API_PATH = "/api/p/trades/trade-register-csv/"
+API_HEADER = ["SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
+              "Order date", "Order date is estimate", "Numbers delivered", "Numbers delivered is estimate",
+              "Delivery year", "Delivery year is estimate", "Status", "SIPRI estimate", "TIV deal unit",
+              "TIV delivery values", "Local production"]
+API_COLUMNS = ["sipri_id", "supplier", "recipient", "designation", "description", "armament_category", "order_year",
+               "order_year_is_estimate", "numbers_delivered", "numbers_delivered_is_estimate", "delivery_year",
+               "delivery_year_is_estimate", "status", "tiv_unit_new", "tiv_unit_deal", "tiv_delivered",
+               "local_production"]
+API_KINDS = {
+    "sipri_id": ("int", "SIPRI AT Database ID"), "order_year": ("year", "Order date"),
+    "order_year_is_estimate": ("yes_no", "Order date is estimate"),
+    "numbers_delivered": ("int", "Numbers delivered"),
+    "numbers_delivered_is_estimate": ("yes_no", "Numbers delivered is estimate"),
+    "delivery_year": ("year", "Delivery year"), "delivery_year_is_estimate": ("yes_no", "Delivery year is estimate"),
+    "tiv_unit_new": ("number", "SIPRI estimate"), "tiv_unit_deal": ("number", "TIV deal unit"),
+    "tiv_delivered": ("number", "TIV delivery values"), "local_production": ("yes_no", "Local production"),
+    "supplier": ("text", ""), "recipient": ("text", ""), "designation": ("text", ""), "description": ("text", ""),
+    "armament_category": ("text", ""), "status": ("text", ""),
+}
+LEGACY_HEADER = ["Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
+                 "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
+                 "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons"]
+LEGACY_COLUMNS = ["recipient", "supplier", "order_year", "order_year_is_estimate", "numbers_ordered",
+                  "numbers_ordered_is_estimate", "designation", "description", "numbers_delivered",
+                  "numbers_delivered_is_estimate", "delivery_years", "status", "comments", "tiv_unit_deal",
+                  "tiv_order", "tiv_delivered"]
+LEGACY_KINDS = {
+    "order_year": ("year", "Year of order"), "order_year_is_estimate": ("flag_q", "order-year flag"),
+    "numbers_ordered": ("int", "Number ordered"), "numbers_ordered_is_estimate": ("flag_q", "number-ordered flag"),
+    "numbers_delivered": ("int", "Number delivered"),
+    "numbers_delivered_is_estimate": ("flag_q", "number-delivered flag"),
+    "tiv_unit_deal": ("number", "SIPRI TIV per unit"), "tiv_order": ("number", "SIPRI TIV for total order"),
+    "tiv_delivered": ("number", "SIPRI TIV of delivered weapons"),
+    "recipient": ("text", ""), "supplier": ("text", ""), "designation": ("text", ""), "description": ("text", ""),
+    "delivery_years": ("text", ""), "status": ("text", ""), "comments": ("text", ""),
+}
+STATUSES = ("New", "Second hand", "Second hand but modernized")
+
+
+@dataclass
+class Parsed:
+    trades: pl.DataFrame
+    quarantine: pl.DataFrame
+    release: str
+    rows_in: int
+
+
+def plan_requests(first_year: int, last_year: int, window: int = 10) -> list[Request]:
+    """Delivery-year windows: a full 1950-present pull in one request is tens of MB."""
+    reqs = []
+    for start in range(first_year, last_year + 1, window):
+        end = min(start + window - 1, last_year)
+        body = {"filters": [
+            {"field": "Delivery year", "condition": "contains", "value1": start, "value2": end, "listData": []},
+            {"field": "Order year", "condition": "contains", "value1": 0, "value2": end, "listData": []},
+            {"field": "opendeals", "condition": "", "value1": "", "value2": "", "listData": []},
+            {"field": "exportOption", "condition": "", "value1": "", "value2": "", "listData": []}],
+            "logic": "AND"}
+        reqs.append(Request(SOURCE, f"trade-register-csv_{start}-{end}", "POST", API_PATH, json_body=body))
+    return reqs
+
+
+def decode_api_response(body: bytes, what: str) -> str:
+    """The API answers {"bytes": base64(CSV)}; anything else is a payload error, not a crash."""
+    try:
+        doc = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PayloadError(SOURCE, what, f"response is not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc}; "
+                                         f"{len(body)} bytes, ends with {body[-40:]!r})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("bytes"), str):
+        keys = list(doc) if isinstance(doc, dict) else type(doc).__name__
+        raise PayloadError(SOURCE, what, f"expected a JSON object with a 'bytes' string, found {keys}")
+    try:
+        raw = base64.b64decode(doc["bytes"], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise PayloadError(SOURCE, what, f"'bytes' is not valid base64 ({exc})") from None
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise PayloadError(SOURCE, what, f"decoded CSV is not ASCII at byte {exc.start}") from None
+
+
+def _split_fields(body: list[tuple[int, str]], n: int) -> tuple[list, list]:
+    rows, bad = [], []
+    for line_no, line in body:
+        if not line.strip():
+            continue
+        fields = line.split(",")
+        if len(fields) != n:
+            bad.append((line_no, line, f"expected {n} comma-separated fields, found {len(fields)}"))
+        else:
+            rows.append((line_no, line, fields))
+    return rows, bad
+
+
+def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, columns: list[str]):
+    frame = frame.with_columns(reason)
+    status_bad = frame["status"].is_not_null() & ~frame["status"].is_in(list(STATUSES))
+    frame = frame.with_columns(
+        join_reasons([pl.col("reason"), pl.when(status_bad).then(pl.format(
+            "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")))]).alias("reason"))
+    bad = frame.filter(pl.col("reason").is_not_null())
+    quarantine = pl.concat([quarantine_frame(SOURCE, sha, pre_bad),
+                            quarantine_frame(SOURCE, sha, list(zip(bad["line_no"], bad["raw_text"], bad["reason"])))])
+    good = frame.filter(pl.col("reason").is_null()).select(["line_no", "raw_text", *columns])
+    return good, quarantine
+
+
+def parse_trade_register(body: bytes, sha: str = "", what: str = "trade-register-csv response") -> Parsed:
+    """API response -> one row per deal and delivery year."""
+    text = decode_api_response(body, what)
+    lines = text.replace("\r\n", "\n").split("\n")
+    preamble, data = split_preamble(lines, SOURCE, what, API_HEADER)
+    rows, pre_bad = _split_fields(data, len(API_HEADER))
+    frame, reason = cast_columns(rows_to_frame(rows, API_COLUMNS), API_KINDS)
+    good, quarantine = _finish(frame, reason, pre_bad, sha, API_COLUMNS)
+    good = good.with_columns(pl.col("sipri_id").cast(pl.Utf8).alias("deal_id"), pl.lit(sha).alias("payload_sha256"))
+    return Parsed(good, quarantine, release_from_preamble(preamble), len(rows) + len(pre_bad))
+
+
+def _join_broken_lines(data: list[tuple[int, str]], n_commas: int) -> list[tuple[int, str]]:
+    """Comments may contain raw newlines: glue physical lines until a record has all its fields."""
+    records, pending, start = [], "", 0
+    for line_no, line in data:
+        line = line.rstrip("\r")
+        if pending:
+            pending = pending + " " + line if not line.startswith(",") else pending + line
+        else:
+            pending, start = line, line_no
+        if pending.count(",") >= n_commas:
+            records.append((start, pending))
+            pending = ""
+    if pending:
+        records.append((start, pending))
+    return records
+
+
+def legacy_deal_keys(frame: pl.DataFrame) -> pl.Series:
+    """The legacy export has no deal ID: a stable key is a hash of the deal's content (+ a counter for twins)."""
+    content = frame.select(pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in LEGACY_COLUMNS],
+                                         separator="|").alias("c"))["c"].to_list()
+    seen: dict[str, int] = {}
+    keys = []
+    for c in content:
+        digest = hashlib.sha1(c.encode("utf-8")).hexdigest()[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(f"L-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else ""))
+    return pl.Series("deal_id", keys, dtype=pl.Utf8)
+
+
+def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export") -> Parsed:
+    """Legacy file -> one row per deal with totals and a list of delivery years."""
+    text = body.decode("cp1252")
+    lines = text.split("\n")
+    preamble, data = split_preamble([l.rstrip("\r") for l in lines], SOURCE, what, LEGACY_HEADER)
+    records = _join_broken_lines(data, len(LEGACY_HEADER) - 1)
+    rows, pre_bad = _split_fields(records, len(LEGACY_HEADER))
+    frame, reason = cast_columns(rows_to_frame(rows, LEGACY_COLUMNS), LEGACY_KINDS)
+    year_bad = ~frame["delivery_years"].fill_null("").str.contains(r"^(\d{4}(; \d{4})*)?$")
+    reason = pl.DataFrame({"r": reason, "y": year_bad, "v": frame["delivery_years"]}).select(
+        join_reasons([pl.col("r"), pl.when(pl.col("y")).then(
+            pl.format("Year(s) of delivery '{}' is not a '; '-separated list of years", pl.col("v")))]).alias("reason"))["reason"]
+    good, quarantine = _finish(frame, reason, pre_bad, sha, LEGACY_COLUMNS)
+    good = good.with_columns(legacy_deal_keys(good), pl.lit(sha).alias("payload_sha256"))
+    return Parsed(good, quarantine, release_from_preamble(preamble), len(rows) + len(pre_bad))

@@ -1,0 +1,89 @@
+"""Shared handling of SIPRI's unquoted CSV: preamble, strict header, row splitting and typed casting.
+
+Parsers return two frames: the typed rows, and quarantine rows (line, raw text, reason) for anything that
+could not be read. Nothing is dropped: rows in = rows out + rows quarantined.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from ..errors import PayloadError, SchemaDrift
+
+QUARANTINE_SCHEMA = {"source": pl.Utf8, "payload_sha256": pl.Utf8, "line_no": pl.Int64, "raw_text": pl.Utf8,
+                     "reason": pl.Utf8}
+
+
+def split_preamble(lines: list[str], source: str, what: str, expected_header: list[str], preamble_lines: int = 11):
+    """Return (preamble, header_line_no, data line pairs). The header must be exactly the expected columns."""
+    if len(lines) <= preamble_lines:
+        raise PayloadError(source, what, f"only {len(lines)} lines; expected {preamble_lines} preamble lines and a header")
+    header = lines[preamble_lines].split(",")
+    if header != expected_header:
+        raise SchemaDrift(source, what, expected_header, header)
+    body = [(i + 1, line) for i, line in enumerate(lines) if i > preamble_lines]
+    return lines[:preamble_lines], body
+
+
+def release_from_preamble(preamble: list[str]) -> str:
+    generated = next((p.split(":", 1)[1].strip() for p in preamble if p.startswith("Data generated:")), "unknown date")
+    title = preamble[0]
+    span = ""
+    if "year range" in title:
+        span = title.split("year range", 1)[1].strip().replace("'", "")
+    return f"SIPRI trade register generated {generated}" + (f", delivery years {span}" if span else "")
+
+
+def quarantine_frame(source: str, sha: str, items: list[tuple[int, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"source": [source] * len(items), "payload_sha256": [sha] * len(items),
+         "line_no": [i[0] for i in items], "raw_text": [i[1] for i in items], "reason": [i[2] for i in items]},
+        schema=QUARANTINE_SCHEMA)
+
+
+def rows_to_frame(rows: list[tuple[int, str, list[str]]], columns: list[str]) -> pl.DataFrame:
+    data = {"line_no": [r[0] for r in rows], "raw_text": [r[1] for r in rows]}
+    for j, col in enumerate(columns):
+        data[col] = [r[2][j].strip() for r in rows]
+    return pl.DataFrame(data, schema={"line_no": pl.Int64, "raw_text": pl.Utf8, **{c: pl.Utf8 for c in columns}})
+
+
+def join_reasons(parts: list[pl.Expr]) -> pl.Expr:
+    """Join the non-null reason fragments with '; '; null when there are none."""
+    joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+    return pl.when(joined == "").then(None).otherwise(joined)
+
+
+def cast_columns(frame: pl.DataFrame, kinds: dict[str, tuple[str, str]]) -> tuple[pl.DataFrame, pl.Series]:
+    """Cast text columns by kind; return the typed frame and a reason per row (null when the row is fine).
+
+    kinds maps column -> (kind, label) with kind in: number, int, year, yes_no, flag_q, text.
+    """
+    casts, problems = [], []
+    for col, (kind, label) in kinds.items():
+        raw = pl.col(col)
+        empty = raw == ""
+        if kind in ("number", "int", "year"):
+            dtype = pl.Float64 if kind == "number" else pl.Int64
+            value = pl.when(empty).then(None).otherwise(raw.str.replace_all(" ", "").cast(dtype, strict=False))
+            bad = ~empty & value.is_null()
+            what = "a number" if kind == "number" else ("a whole number" if kind == "int" else "a year")
+            if kind == "year":
+                bad = bad | (~empty & ((value < 1900) | (value > 2100)))
+            casts.append(value.alias(col))
+        elif kind == "yes_no":
+            value = pl.when(raw == "Yes").then(True).when(raw == "No").then(False).otherwise(None)
+            bad = ~empty & ~raw.is_in(["Yes", "No"])
+            what = "Yes, No or empty"
+            casts.append(value.alias(col))
+        elif kind == "flag_q":
+            value = raw == "?"
+            bad = ~empty & (raw != "?")
+            what = "'?' or empty"
+            casts.append(value.alias(col))
+        else:
+            casts.append(pl.when(empty).then(None).otherwise(raw).alias(col))
+            continue
+        problems.append(pl.when(bad).then(pl.format(f"{label} '{{}}' is not {what}", raw)))
+    reason = frame.select(join_reasons(problems).alias("reason"))["reason"] \
+        if problems else pl.Series("reason", [None] * frame.height, dtype=pl.Utf8)
+    return frame.with_columns(casts), reason

@@ -1,0 +1,34 @@
+-- Entity x year (1950 to the latest delivery year): TIV imported and exported, alliances and treaties held
+-- on 31 December, nuclear status. TIV is NULL where only legacy-export totals are known (no per-year split).
+CREATE OR REPLACE TABLE mart_country_year AS
+WITH years AS (
+    SELECT range AS year FROM range(1950, (SELECT coalesce(max(delivery_year), year(current_date)) + 1 FROM delivery))
+), active AS (
+    SELECT e.entity_id, e.name, e.kind, y.year
+    FROM entity e CROSS JOIN years y
+    WHERE e.entity_id IN (SELECT supplier_id FROM deal UNION SELECT recipient_id FROM deal
+                          UNION SELECT entity_id FROM membership)
+      AND (e.valid_from IS NULL OR year(e.valid_from) <= y.year)
+      AND (e.valid_to IS NULL OR e.valid_to > year_end(y.year) OR year(e.valid_to) = y.year)
+), flows AS (
+    SELECT d.supplier_id AS entity_id, v.delivery_year AS year, sum(v.tiv_delivered) AS tiv_exported,
+           NULL::DOUBLE AS tiv_imported, count(DISTINCT d.deal_id) AS deals_exported, 0 AS deals_imported
+    FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+    UNION ALL
+    SELECT d.recipient_id, v.delivery_year, NULL, sum(v.tiv_delivered), 0, count(DISTINCT d.deal_id)
+    FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+), agg AS (
+    SELECT entity_id, year, sum(tiv_exported) AS tiv_exported, sum(tiv_imported) AS tiv_imported,
+           sum(deals_exported)::BIGINT AS deals_with_exports, sum(deals_imported)::BIGINT AS deals_with_imports
+    FROM flows GROUP BY ALL
+)
+SELECT a.entity_id, a.name, a.kind, a.year,
+       coalesce(g.tiv_imported, 0) AS tiv_imported, coalesce(g.tiv_exported, 0) AS tiv_exported,
+       coalesce(g.deals_with_imports, 0) AS deals_with_imports, coalesce(g.deals_with_exports, 0) AS deals_with_exports,
+       alliances_on(a.entity_id, year_end(a.year)) AS alliances,
+       (SELECT list(m.org_id ORDER BY m.org_id) FROM memberships_as_of(year_end(a.year)) m
+          JOIN organisation o USING (org_id) WHERE o.kind = 'treaty' AND m.role = 'party'
+           AND m.entity_id = a.entity_id) AS treaties_party,
+       is_member_on('NATO', a.entity_id, year_end(a.year)) AS nato,
+       nuclear_status_on(a.entity_id, year_end(a.year)) AS nuclear_status
+FROM active a LEFT JOIN agg g ON g.entity_id = a.entity_id AND g.year = a.year;

@@ -1,0 +1,19 @@
+-- Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both statuses.
+CREATE OR REPLACE TABLE mart_dyad_year AS
+WITH dy AS (
+    SELECT d.supplier_id, d.recipient_id, v.delivery_year AS year,
+           sum(v.tiv_delivered) AS tiv_delivered, count(DISTINCT d.deal_id) AS deals,
+           sum(v.numbers_delivered) AS numbers_delivered
+    FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+), st AS (
+    SELECT *, alliances_on(supplier_id, year_end(year)) AS sa, alliances_on(recipient_id, year_end(year)) AS ra FROM dy
+)
+SELECT st.supplier_id, s.name AS supplier, st.recipient_id, r.name AS recipient, st.year,
+       st.deals, st.numbers_delivered, st.tiv_delivered,
+       list_intersect(coalesce(st.sa, []), coalesce(st.ra, [])) AS shared_alliances,
+       len(list_intersect(coalesce(st.sa, []), coalesce(st.ra, []))) > 0 AS allied,
+       is_member_on('NATO', st.supplier_id, year_end(st.year)) AS supplier_nato,
+       is_member_on('NATO', st.recipient_id, year_end(st.year)) AS recipient_nato,
+       nuclear_status_on(st.supplier_id, year_end(st.year)) AS supplier_nuclear_status,
+       nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status
+FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id;

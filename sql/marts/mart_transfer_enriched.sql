@@ -1,0 +1,24 @@
+-- Each deal, with both parties' alliance, treaty and nuclear status as of the order year (31 December).
+CREATE OR REPLACE TABLE mart_transfer_enriched AS
+WITH d AS (SELECT *, year_end(order_year) AS as_of_date FROM deal)
+SELECT
+    d.deal_id, d.order_year, d.as_of_date,
+    d.supplier_id, s.name AS supplier, s.kind AS supplier_kind,
+    d.recipient_id, r.name AS recipient, r.kind AS recipient_kind,
+    d.designation, d.description, d.armament_category, d.status,
+    d.numbers_ordered, d.numbers_delivered, d.first_delivery_year, d.last_delivery_year,
+    d.tiv_unit_deal, d.tiv_delivered,
+    is_member_on('NATO', d.supplier_id, d.as_of_date)          AS supplier_nato,
+    is_member_on('NATO', d.recipient_id, d.as_of_date)         AS recipient_nato,
+    nuclear_status_on(d.supplier_id, d.as_of_date)             AS supplier_nuclear_status,
+    nuclear_status_on(d.recipient_id, d.as_of_date)            AS recipient_nuclear_status,
+    is_member_on('NPT', d.supplier_id, d.as_of_date)           AS supplier_npt_party,
+    is_member_on('NPT', d.recipient_id, d.as_of_date)          AS recipient_npt_party,
+    is_member_on('ATT', d.supplier_id, d.as_of_date)           AS supplier_att_party,
+    is_member_on('ATT', d.recipient_id, d.as_of_date)          AS recipient_att_party,
+    alliances_on(d.supplier_id, d.as_of_date)                  AS supplier_alliances,
+    alliances_on(d.recipient_id, d.as_of_date)                 AS recipient_alliances,
+    d.source_release
+FROM d
+JOIN entity s ON s.entity_id = d.supplier_id
+JOIN entity r ON r.entity_id = d.recipient_id;

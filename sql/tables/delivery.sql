@@ -1,0 +1,10 @@
+-- One row per deal and delivery year. Legacy exports give only the years: their per-year figures stay NULL.
+CREATE OR REPLACE TABLE delivery (
+    deal_id                        VARCHAR NOT NULL,
+    delivery_year                  INTEGER NOT NULL,
+    numbers_delivered              BIGINT,
+    numbers_delivered_is_estimate  BOOLEAN,
+    delivery_year_is_estimate      BOOLEAN,
+    tiv_delivered                  DOUBLE,
+    PRIMARY KEY (deal_id, delivery_year)
+);
