@@ -19,6 +19,11 @@ SOURCES = tuple(DEFAULT_URLS)
 USER_AGENT = "armsflow/0.1 (arms-transfer research pipeline; https://github.com/armsflow/armsflow)"
 
 
+def reference_dir() -> Path:
+    """Curated reference facts (entities, aliases, alliances, nuclear facts); ARMSFLOW_REFERENCE_DIR overrides."""
+    return Path(os.environ.get("ARMSFLOW_REFERENCE_DIR", CONTRACTS_DIR / "reference"))
+
+
 def _float_env(name: str, default: float) -> float:
     raw = os.environ.get(name)
     return float(raw) if raw else default

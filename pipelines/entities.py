@@ -16,7 +16,9 @@ from functools import lru_cache
 
 import polars as pl
 
-from .config import CONTRACTS_DIR
+from pathlib import Path
+
+from .config import reference_dir
 
 ENTITY_SCHEMA = {"entity_id": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8, "iso3": pl.Utf8, "valid_from": pl.Date,
                  "valid_to": pl.Date, "successor_id": pl.Utf8, "cow_code": pl.Int64, "notes": pl.Utf8}
@@ -34,12 +36,16 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
-def _read_reference(name: str) -> pl.DataFrame:
-    return pl.read_csv(CONTRACTS_DIR / "reference" / name, infer_schema_length=0)
+def _read_reference(name: str, ref_dir: Path | None = None) -> pl.DataFrame:
+    return pl.read_csv((ref_dir or reference_dir()) / name, infer_schema_length=0)
 
 
-@lru_cache(maxsize=1)
 def reference_entities() -> pl.DataFrame:
+    return _reference_entities(reference_dir())
+
+
+@lru_cache(maxsize=4)
+def _reference_entities(ref_dir: Path) -> pl.DataFrame:
     """Current states from pycountry and COW codes from countrycode, overlaid by curated rows."""
     import countrycode
     import pycountry
@@ -52,9 +58,10 @@ def reference_entities() -> pl.DataFrame:
     iso = iso.with_columns(kind=pl.lit("state"), iso3=pl.col("entity_id"), valid_from=pl.lit(None, pl.Date),
                            valid_to=pl.lit(None, pl.Date), successor_id=pl.lit(None, pl.Utf8),
                            notes=pl.lit(None, pl.Utf8))
-    curated = _read_reference("entities.csv").with_columns(
+    curated = _read_reference("entities.csv", ref_dir).with_columns(
         pl.col("valid_from").str.to_date(), pl.col("valid_to").str.to_date(), pl.col("cow_code").cast(pl.Int64),
-        iso3=pl.when(pl.col("kind") == "state").then(pl.col("entity_id")))
+        iso3=pl.when((pl.col("kind") == "state") & pl.col("entity_id").str.contains(r"^[A-Z]{3}$"))
+        .then(pl.col("entity_id")))
     # Curated rows override the library's; the library's name is kept where the curated one is a SIPRI spelling.
     merged = pl.concat([curated.select(list(ENTITY_SCHEMA)),
                         iso.filter(~pl.col("entity_id").is_in(curated["entity_id"].implode())).select(list(ENTITY_SCHEMA))])
@@ -62,8 +69,8 @@ def reference_entities() -> pl.DataFrame:
     return merged.with_columns(pl.col("entity_id").replace_strict(lib_names, default=pl.col("name")).alias("name"))
 
 
-@lru_cache(maxsize=1)
-def _name_index() -> dict[str, str]:
+@lru_cache(maxsize=4)
+def _name_index(ref_dir: Path) -> dict[str, str]:
     import pycountry
 
     index: dict[str, str] = {}
@@ -71,14 +78,15 @@ def _name_index() -> dict[str, str]:
         for attr in ("name", "official_name", "common_name"):
             if getattr(c, attr, None):
                 index.setdefault(fold(getattr(c, attr)), c.alpha_3)
-    for row in _read_reference("entities.csv").iter_rows(named=True):
+    for row in _read_reference("entities.csv", ref_dir).iter_rows(named=True):
         index[fold(row["name"])] = row["entity_id"]
     return index
 
 
-@lru_cache(maxsize=1)
-def _aliases() -> dict[tuple[str, str], str]:
-    return {(r["source"], r["raw_name"]): r["entity_id"] for r in _read_reference("aliases.csv").iter_rows(named=True)}
+@lru_cache(maxsize=4)
+def _aliases(ref_dir: Path) -> dict[tuple[str, str], str]:
+    return {(r["source"], r["raw_name"]): r["entity_id"]
+            for r in _read_reference("aliases.csv", ref_dir).iter_rows(named=True)}
 
 
 def classify_by_suffix(raw: str) -> tuple[str, str, str] | None:
@@ -99,7 +107,7 @@ def resolve_names(names: list[str], source: str) -> tuple[pl.DataFrame, pl.DataF
     import countrycode
 
     known = set(reference_entities()["entity_id"])
-    aliases, index = _aliases(), _name_index()
+    aliases, index = _aliases(reference_dir()), _name_index(reference_dir())
     rows, created = [], {}
     pending = []
     for raw in sorted(set(n for n in names if n is not None)):

@@ -16,7 +16,7 @@ import polars as pl
 
 from . import entities as ent
 from . import membership as mem
-from .config import CONTRACTS_DIR, Settings
+from .config import Settings, reference_dir
 from .fetch import Payload, Request, fetch_live, fetch_recorded
 from .raw import land
 from .sources import sipri, unoda, wikidata
@@ -39,7 +39,7 @@ class Step:
 
 
 def reference(name: str) -> pl.DataFrame:
-    return pl.read_csv(CONTRACTS_DIR / "reference" / name, infer_schema_length=0)
+    return pl.read_csv(reference_dir() / name, infer_schema_length=0)
 
 
 def dated(frame: pl.DataFrame, *cols: str) -> pl.DataFrame:

@@ -50,8 +50,8 @@ def run_all_checks(settings: Settings, run_id: str, contracts: bool = True) -> l
     with build_connection(settings) as con:
         outcomes = checks.run_rules(con)
         if contracts:
-            from .contracts import run_contracts
-            outcomes += run_contracts(con)
+            from .contracts import previous_counts, run_contracts
+            outcomes += run_contracts(con, previous_counts(settings.published_path))
         checks.record(con, run_id, outcomes)
     return outcomes
 

@@ -122,7 +122,8 @@ def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, col
             "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")))]).alias("reason"))
     bad = frame.filter(pl.col("reason").is_not_null())
     quarantine = pl.concat([quarantine_frame(SOURCE, sha, pre_bad),
-                            quarantine_frame(SOURCE, sha, list(zip(bad["line_no"], bad["raw_text"], bad["reason"])))])
+                            quarantine_frame(SOURCE, sha, list(zip(bad["line_no"], bad["raw_text"], bad["reason"])))]
+                           ).sort("line_no")
     good = frame.filter(pl.col("reason").is_null()).select(["line_no", "raw_text", *columns])
     return good, quarantine
 

@@ -1,0 +1,131 @@
+"""Data contracts: one Great Expectations suite per table (``data_contracts/suites/<table>.json``).
+
+Suites are GX 1.x suite JSON run with GX Core directly on an ephemeral context (``dagster-ge`` does not
+support GX 1.x). Two additions GX lacks are resolved here before validation:
+- ``"${current_year}"`` in kwargs becomes this year; ISO date strings against a date column become timestamps;
+- ``meta.min_fraction_of_previous`` on ``expect_table_row_count_to_be_between`` sets ``min_value`` from the row
+  count of the previously published warehouse, so a refresh that loses most of a table cannot publish.
+An expectation whose ``meta.severity`` is ``warn`` reports without blocking.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from .checks import SAMPLE_ROWS, Outcome
+from .config import CONTRACTS_DIR
+
+SUITES_DIR = CONTRACTS_DIR / "suites"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def suite_files() -> list[Path]:
+    return sorted(SUITES_DIR.glob("*.json"))
+
+
+def load_suite(path: Path) -> dict:
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    meta = suite.setdefault("meta", {})
+    meta.setdefault("table", path.stem)
+    meta.setdefault("asset", path.stem)
+    return suite
+
+
+@lru_cache(maxsize=1)
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return ctx, ctx.data_sources.add_pandas("armsflow")
+
+
+def _resolve(expectation: dict, frame, previous: int | None) -> dict | None:
+    import pandas as pd
+
+    kwargs = dict(expectation.get("kwargs", {}))
+    meta = expectation.get("meta", {})
+    for key, value in kwargs.items():
+        if value == "${current_year}":
+            kwargs[key] = datetime.now(timezone.utc).year
+        elif isinstance(value, str) and ISO_DATE.match(value) and key in ("min_value", "max_value"):
+            kwargs[key] = pd.Timestamp(value)
+    if "min_fraction_of_previous" in meta:
+        if previous is None:
+            return None  # first load: nothing to compare with
+        kwargs["min_value"] = math.floor(previous * float(meta["min_fraction_of_previous"]))
+    return {"type": expectation["type"], "kwargs": kwargs, "meta": meta}
+
+
+def _describe(r) -> str:
+    cfg = r.expectation_config
+    args = ", ".join(f"{k}={v}" for k, v in cfg.kwargs.items() if k not in ("batch_id", "result_format"))
+    res = r.result or {}
+    if r.exception_info and r.exception_info.get("raised_exception"):
+        found = f"could not run: {r.exception_info.get('exception_message')}"
+    elif res.get("unexpected_count") is not None:
+        sample = ", ".join(str(v) for v in (res.get("partial_unexpected_list") or [])[:SAMPLE_ROWS])
+        found = f"{res['unexpected_count']} row(s) do not, e.g. {sample}"
+    else:
+        found = f"observed {res.get('observed_value')}"
+    return f"{cfg.type}({args}): {found}"
+
+
+def validate_table(con, suite: dict, previous: int | None = None) -> list[Outcome]:
+    """Validate one table against its suite; one outcome per severity that has expectations."""
+    import great_expectations as gx
+
+    ctx, source = _context()
+    table, asset = suite["meta"]["table"], suite["meta"]["asset"]
+    frame = con.sql(f"SELECT * FROM {table}").df()
+    name = f"contract_{table}"
+    outcomes = []
+    for severity in ("error", "warn"):
+        chosen = [e for e in suite["expectations"] if e.get("meta", {}).get("severity", "error") == severity]
+        resolved = [r for e in chosen if (r := _resolve(e, frame, previous))]
+        if not resolved:
+            continue
+        try:
+            data_asset = source.get_asset(table)
+        except LookupError:
+            data_asset = source.add_dataframe_asset(name=table)
+        try:
+            batch_def = data_asset.get_batch_definition("all")
+        except KeyError:
+            batch_def = data_asset.add_batch_definition_whole_dataframe("all")
+        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved))
+        failed = [r for r in result.results if not r.success]
+        check = name if severity == "error" else f"{name}_warnings"
+        outcomes.append(Outcome(check, asset, "contract", severity, not failed, len(failed),
+                                " | ".join(_describe(r) for r in failed[:SAMPLE_ROWS]),
+                                f"{len(resolved)} expectations on table {table} ({severity})",
+                                "the table's contract is in data_contracts/suites/" + f"{table}.json"))
+    return outcomes
+
+
+def previous_counts(published: Path) -> dict[str, int]:
+    """Row counts of the currently published warehouse (what this refresh would replace)."""
+    if not published.exists():
+        return {}
+    import duckdb
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        rows = con.execute("SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t, _ in rows}
+
+
+def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:
+    outcomes = []
+    for path in suite_files():
+        suite = load_suite(path)
+        if tables is None or suite["meta"]["table"] in tables:
+            outcomes += validate_table(con, suite, (previous or {}).get(suite["meta"]["table"]))
+    return outcomes

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A fresh ARMSFLOW_HOME; every source URL points nowhere unless a test serves it."""
+    monkeypatch.setenv("ARMSFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ARMSFLOW_RETRIES", "0")
+    monkeypatch.setenv("ARMSFLOW_TIMEOUT", "5")
+    for source in ("SIPRI", "UNODA", "WIKIDATA"):
+        monkeypatch.setenv(f"ARMSFLOW_{source}_URL", "http://127.0.0.1:9")
+    return tmp_path / "home"
