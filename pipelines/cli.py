@@ -29,7 +29,8 @@ def _read_only():
     return duckdb.connect(str(settings.published_path), read_only=True)
 
 
-def _print_rows(columns: list[str], rows: list[tuple], fmt: str, out=sys.stdout) -> None:
+def _print_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
+    out = out or sys.stdout
     if fmt == "csv":
         w = csv.writer(out)
         w.writerow(columns)

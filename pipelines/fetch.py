@@ -41,6 +41,7 @@ class Payload:
     fetched_at: datetime
     content_type: str = ""
     headers: dict = field(default_factory=dict)
+    release: str | None = None  # a recording may say what it is (e.g. a demonstration sample)
 
 
 def _session(settings: Settings) -> requests.Session:
@@ -54,6 +55,17 @@ def _session(settings: Settings) -> requests.Session:
     return session
 
 
+def _why(exc: requests.RequestException, settings: Settings) -> str:
+    text = str(exc)
+    if isinstance(exc, requests.Timeout) or "timed out" in text:
+        what = f"no answer within the {settings.timeout_s:g} s timeout"
+    elif "Connection refused" in text or "Failed to establish" in text or "Name or service" in text:
+        what = "connection refused or host not found"
+    else:
+        what = type(exc).__name__
+    return f"{what} (tried {settings.retries + 1} time(s) with backoff)"
+
+
 def fetch_live(requests_: list[Request], settings: Settings) -> list[Payload]:
     session = _session(settings)
     payloads = []
@@ -62,7 +74,7 @@ def fetch_live(requests_: list[Request], settings: Settings) -> list[Payload]:
         try:
             resp = session.request(req.method, url, json=req.json_body, params=req.params, timeout=settings.timeout_s)
         except requests.RequestException as exc:
-            raise SourceUnavailable(req.source, url, f"{type(exc).__name__} after {settings.retries} retries") from None
+            raise SourceUnavailable(req.source, url, _why(exc, settings)) from None
         if resp.status_code >= 400:
             raise SourceUnavailable(req.source, url, f"HTTP {resp.status_code} {resp.reason}: {resp.text[:200]!r}")
         payloads.append(Payload(req, resp.content, url, datetime.now(timezone.utc),
@@ -71,18 +83,18 @@ def fetch_live(requests_: list[Request], settings: Settings) -> list[Payload]:
     return payloads
 
 
-def recorded_requests(source: str, recorded_dir: Path = RECORDED_DIR) -> list[tuple[Request, Path]]:
+def recorded_requests(source: str, recorded_dir: Path = RECORDED_DIR) -> list[tuple[Request, Path, str | None]]:
     index = recorded_dir / source / "index.json"
     entries = json.loads(index.read_text(encoding="utf-8"))
     return [(Request(source, e["name"], e["method"], e["path"], e.get("json"), e.get("params")),
-             recorded_dir / source / e["file"]) for e in entries]
+             recorded_dir / source / e["file"], e.get("release")) for e in entries]
 
 
 def fetch_recorded(source: str, names: set[str] | None = None, recorded_dir: Path = RECORDED_DIR) -> list[Payload]:
     """Replay every recorded response of a source (or those named), as the live fetch would return them."""
     payloads = []
-    for req, path in recorded_requests(source, recorded_dir):
+    for req, path, release in recorded_requests(source, recorded_dir):
         if names is None or req.name in names:
             payloads.append(Payload(req, path.read_bytes(), f"recorded:{path.relative_to(recorded_dir)}",
-                                    datetime.now(timezone.utc), "application/json"))
+                                    datetime.now(timezone.utc), "application/json", release=release))
     return payloads

@@ -60,7 +60,7 @@ def new_batch_id(source: str) -> str:
     return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{source}"
 
 
-def land_batch(settings: Settings, source: str, payloads: list[Payload], fmt: str, release: str | None = None) -> dict:
+def land_batch(settings: Settings, source: str, payloads: list[Payload], fmt: str) -> dict:
     """Keep every payload as received and record it in load_manifest as one batch."""
     batch = new_batch_id(source)
     landed = [land(p, settings.raw_dir, fmt) for p in payloads]
@@ -70,7 +70,7 @@ def land_batch(settings: Settings, source: str, payloads: list[Payload], fmt: st
         "url": [l.url for l in landed], "fetched_at": [l.fetched_at for l in landed],
         "sha256": [l.sha256 for l in landed], "bytes": [l.bytes for l in landed],
         "raw_path": [l.path for l in landed], "format": [l.format for l in landed],
-        "source_release": [release] * len(landed)})
+        "source_release": [p.release for p in payloads]})
     with build_connection(settings) as con:
         ensure_tables(con, "load_manifest")
         con.register("_m", manifest.to_arrow())
@@ -145,6 +145,9 @@ def stage_step(source: str) -> Callable[[Settings], dict]:
             frames, quarantined, counts = [], [], []
             for m in batch.iter_rows(named=True):
                 frame, q, rows_in, release = parse(m, Path(m["raw_path"]).read_bytes())
+                release = m["source_release"] or release  # a recording's own label wins over its preamble
+                if release and "source_release" in frame.columns:
+                    frame = frame.with_columns(source_release=pl.lit(release))
                 frames.append(frame)
                 quarantined.append(q)
                 counts.append({"request_name": m["request_name"], "rows_in": rows_in, "source_release": release})
@@ -324,8 +327,7 @@ def build_treaties(settings: Settings) -> dict:
         staged = staged.join(treaties.select("treaty_id", treaty_short_name="unoda_short_name"), on="treaty_short_name",
                              how="left")
         staged = _resolve_column(con, staged, "unoda", "state_name", "entity_id").with_columns(
-            raw_text=pl.format("{}: {} {} on {} (depositary {})", "treaty_short_name", "state_name", "action",
-                               "action_date", "depositary"))
+            raw_text=pl.struct("treaty_short_name", "state_name", "action", "action_date", "depositary").struct.json_encode())
         actions, q = _unresolved_quarantine(staged, "unoda", [("state", "state_name", "entity_id")], line_col="record_no")
         key = ["treaty_id", "entity_id", "action", "depositary", "action_date"]
         dup = actions.filter(~pl.struct(key).is_first_distinct())
@@ -352,7 +354,7 @@ def build_membership(settings: Settings) -> dict:
             staged = pl.DataFrame(schema=wikidata.MEMBER_SCHEMA)
         staged = staged.join(orgs.select(org_key="source_key", org_id="org_id"), on="org_key", how="left")
         staged = _resolve_column(con, staged, "wikidata", "label", "entity_id").with_columns(
-            raw_text=pl.format("{}: {} ({}) {} to {}", "org_key", "label", "qid", "start_date", "end_date"))
+            raw_text=pl.struct("org_key", "qid", "label", "iso3", "start_date", "end_date").struct.json_encode())
         claims, q = _unresolved_quarantine(staged, "wikidata", [("item", "label", "entity_id")], line_col="record_no")
         treaty_iv = mem.treaty_intervals(actions, treaties, entities, successions)
         curated_orgs = set(curated["org_id"])

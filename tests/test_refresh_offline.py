@@ -1,0 +1,109 @@
+"""The bundled data end to end through the CLI: the answers analysts ask for, from the published file."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipelines.cli import main
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    home = tmp_path_factory.mktemp("offline") / "home"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ARMSFLOW_HOME", str(home))
+    assert main(["refresh"]) == 0
+    yield home
+    mp.undo()
+
+
+def query(capsys, sql):
+    capsys.readouterr()
+    assert main(["query", sql, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_nato_on_2024_12_31(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    rows = query(capsys, "SELECT entity_id, start_date FROM memberships_as_of(DATE '2024-12-31') "
+                         "WHERE org_id = 'NATO' ORDER BY entity_id")
+    got = {r["entity_id"]: r["start_date"] for r in rows}
+    assert len(got) == 32
+    assert got["TUR"] == "1952-02-18" and got["DEU"] == "1955-05-06" and got["ESP"] == "1982-05-30"
+    assert got["MKD"] == "2020-03-27" and got["MNE"] == "2017-06-05" and got["SWE"] == "2024-03-07"
+
+
+def test_turkiye_status(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    rows = query(capsys, "SELECT org_id, start_date FROM membership WHERE entity_id = 'TUR' AND role IN ('party','member') "
+                         "AND org_id IN ('NPT', 'NATO') ORDER BY org_id")
+    assert rows == [{"org_id": "NATO", "start_date": "1952-02-18"}, {"org_id": "NPT", "start_date": "1980-04-17"}]
+    status = query(capsys, "SELECT nuclear_status_on('TUR', DATE '2024-01-01') AS s")[0]["s"]
+    assert status == "npt_non_nuclear_weapon_state"
+
+
+def test_nuclear_states(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    rows = query(capsys, "SELECT entity_id, nuclear_status_on(entity_id, DATE '2025-06-30') AS s FROM entity "
+                         "WHERE entity_id IN ('IND', 'PAK', 'ISR', 'PRK')")
+    assert {r["entity_id"]: r["s"] for r in rows} == dict.fromkeys(["IND", "PAK", "ISR", "PRK"], "nuclear_armed_outside_npt")
+    five = query(capsys, "SELECT DISTINCT entity_id FROM nuclear_status WHERE status = 'npt_nuclear_weapon_state' "
+                         "AND end_date IS NULL ORDER BY 1")
+    assert [r["entity_id"] for r in five] == ["CHN", "FRA", "GBR", "RUS", "USA"]
+    prk = query(capsys, "SELECT nuclear_status_on('PRK', DATE '2002-12-31') AS before, "
+                        "nuclear_status_on('PRK', DATE '2003-12-31') AS after, is_member_on('NPT', 'PRK', DATE '2002-12-31') AS party_before, "
+                        "is_member_on('NPT', 'PRK', DATE '2003-12-31') AS party_after")[0]
+    assert prk == {"before": "npt_non_nuclear_weapon_state", "after": "nuclear_armed_outside_npt",
+                   "party_before": True, "party_after": False}
+
+
+def test_nato_members_to_nuclear_armed_outside_npt(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    rows = query(capsys, "SELECT supplier, order_year, count(*) AS deals FROM mart_transfer_enriched "
+                         "WHERE supplier_nato AND recipient_nuclear_status = 'nuclear_armed_outside_npt' "
+                         "GROUP BY ALL ORDER BY supplier, order_year")
+    suppliers = {r["supplier"] for r in rows}
+    assert {"Türkiye", "United States", "France"} <= suppliers
+    assert all(r["order_year"] >= 1949 for r in rows)
+
+
+def test_every_row_is_accounted_for(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    rows = query(capsys, "SELECT source, sum(rows_in) AS rows_in, sum(rows_loaded) AS loaded, "
+                         "sum(rows_quarantined) AS quarantined FROM load_manifest GROUP BY source ORDER BY source")
+    assert len(rows) == 3
+    for r in rows:
+        assert r["rows_in"] == r["loaded"] + r["quarantined"] and r["rows_in"] > 0
+    demo = query(capsys, "SELECT DISTINCT source_release FROM deal")
+    assert len(demo) == 1 and "demonstration sample" in demo[0]["source_release"]
+    assert "not a SIPRI release" in demo[0]["source_release"]
+
+
+def test_status_and_check_commands(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "sipri" in out and "unoda" in out and "mart_transfer_enriched" in out
+    assert main(["check"]) == 0
+    first = capsys.readouterr().out.split("\n")[0]
+    assert first.startswith("0 blocking check(s) failed") or first.startswith("All ")
+
+
+def test_query_never_imports_the_orchestrator(published):
+    code = ("import sys; from pipelines.cli import main; main(['query', 'select count(*) from deal']); "
+            "print(sorted(m for m in ('dagster', 'great_expectations', 'polars') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"ARMSFLOW_HOME": str(published), "PATH": "/usr/bin:/bin"}).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_unknown_table_is_a_clear_error(published, capsys, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    assert main(["query", "select * from no_such_table"]) == 1
+    assert capsys.readouterr().err.startswith("armsflow: query failed: Catalog Error")
