@@ -46,7 +46,7 @@ def _check_for(rule: rules.Rule) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource) -> dg.AssetCheckResult:
         with build_connection(armsflow.settings()) as con:
             outcome = rules.run_rule(con, rule)
-            rules.record(con, context.run_id, [outcome])
+            rules.record(con, context.run.run_id, [outcome])
         return to_check_result(outcome)
 
     return _check

@@ -20,7 +20,7 @@ def _contract_check(suite: dict) -> dg.AssetChecksDefinition:
         previous = previous_counts(settings.published_path).get(table)
         with build_connection(settings) as con:
             outcomes = validate_table(con, suite, previous)
-            checks.record(con, context.run_id, outcomes)
+            checks.record(con, context.run.run_id, outcomes)
         errors = [o for o in outcomes if o.severity == "error"] or outcomes
         worst = next((o for o in errors if not o.passed), errors[0])
         warnings = " | ".join(o.sample for o in outcomes if o.severity == "warn" and not o.passed)

@@ -102,7 +102,7 @@ def cmd_refresh(args) -> int:
     chosen = set(args.source) if args.source else set(SOURCES)
     print(f"armsflow refresh: {'live' if args.live else 'recorded (offline)'} data for {', '.join(sorted(chosen))}; "
           f"home {settings.home}", file=sys.stderr)
-    summary = run(settings, chosen, contracts=not args.no_contracts)
+    summary = run(settings, chosen, contracts=not args.no_contracts, accept_smaller=args.accept_smaller)
     print(_summary(summary))
     return 0
 
@@ -115,7 +115,8 @@ def cmd_import_sipri(args) -> int:
     if not path.is_file():
         raise ArmsflowError(f"import-sipri: no such file {path}")
     settings = load_settings(live=False)
-    summary = run(settings, set(), before=lambda: import_sipri_file(settings, path), contracts=not args.no_contracts)
+    summary = run(settings, set(), before=lambda: import_sipri_file(settings, path), contracts=not args.no_contracts,
+                  accept_smaller=args.accept_smaller)
     print(_summary(summary))
     return 0
 
@@ -155,10 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--live", action="store_true", help="fetch from the real endpoints (ARMSFLOW_*_URL)")
     r.add_argument("--source", action="append", choices=SOURCES, help="only fetch this source (repeatable)")
     r.add_argument("--no-contracts", action="store_true", help="skip the Great Expectations suites (domain rules still run)")
+    r.add_argument("--accept-smaller", action="store_true",
+                   help="publish even if tables shrink sharply against the published warehouse (a deliberate cut)")
     r.set_defaults(func=cmd_refresh)
     i = sub.add_parser("import-sipri", help="make a SIPRI file (legacy CSV export or saved API response) the SIPRI data")
     i.add_argument("path")
     i.add_argument("--no-contracts", action="store_true")
+    i.add_argument("--accept-smaller", action="store_true", help="the file is deliberately smaller than the current data")
     i.set_defaults(func=cmd_import_sipri)
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse")
     q.add_argument("sql")

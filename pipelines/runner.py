@@ -46,18 +46,19 @@ def plan_steps(settings: Settings, fetch: set[str]) -> list:
     return [s for s in STEPS if s.group != "raw" or s.name.removeprefix("raw_") in wanted]
 
 
-def run_all_checks(settings: Settings, run_id: str, contracts: bool = True) -> list:
+def run_all_checks(settings: Settings, run_id: str, contracts: bool = True, accept_smaller: bool = False) -> list:
     with build_connection(settings) as con:
         outcomes = checks.run_rules(con)
         if contracts:
             from .contracts import previous_counts, run_contracts
-            outcomes += run_contracts(con, previous_counts(settings.published_path))
+            previous = {} if accept_smaller else previous_counts(settings.published_path)
+            outcomes += run_contracts(con, previous)
         checks.record(con, run_id, outcomes)
     return outcomes
 
 
 def run(settings: Settings, fetch: set[str], progress: Progress = stderr_progress, before: Callable | None = None,
-        contracts: bool = True) -> RunSummary:
+        contracts: bool = True, accept_smaller: bool = False) -> RunSummary:
     """Run the steps; publish only if every blocking check passed, else raise ChecksFailed with the report."""
     started = time.perf_counter()
     summary = RunSummary(run_id=f"cli-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}")
@@ -74,7 +75,7 @@ def run(settings: Settings, fetch: set[str], progress: Progress = stderr_progres
         shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
         progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
     progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
-    summary.outcomes = run_all_checks(settings, summary.run_id, contracts)
+    summary.outcomes = run_all_checks(settings, summary.run_id, contracts, accept_smaller)
     summary.seconds = time.perf_counter() - started
     if any(o.blocking_failure for o in summary.outcomes):
         raise ChecksFailed("Refresh not published: the previous warehouse is unchanged.\n" +

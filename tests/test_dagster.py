@@ -1,0 +1,80 @@
+"""The Dagster code location: whole graph materialised in process, blocking checks, graph snapshot, sensor."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.cli import main
+from pipelines.config import CONTRACTS_DIR
+from pipelines.definitions import defs
+from pipelines.flow import STEPS
+
+pytestmark = pytest.mark.integration
+
+TABLES = ("deal", "delivery", "entity", "entity_alias", "treaty_action", "membership", "nuclear_status",
+          "reconciliation", "mart_transfer_enriched", "mart_country_year", "mart_dyad_year")
+
+
+def counts(path):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def test_graph_snapshot():
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == {s.name for s in STEPS} | {"published_warehouse"}
+    deps = {k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
+            for k in graph.get_all_asset_keys()}
+    assert deps["entity"] == ["stg_sipri", "stg_unoda", "stg_wikidata"]
+    assert deps["published_warehouse"] == ["mart_country_year", "mart_dyad_year", "mart_transfer_enriched"]
+    groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups["raw_sipri"] == "raw" and groups["deal"] == "warehouse" and groups["published_warehouse"] == "publish"
+    checks = {c.name for c in graph.asset_check_keys}
+    assert {"npt_never_parties", "nato_accessions", "contract_deal", "contract_mart_transfer_enriched"} <= checks
+
+
+def test_materialising_everything_gives_the_cli_warehouse(home, tmp_path, monkeypatch):
+    result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert evaluations and all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
+    dagster_counts = counts(home / "warehouse.duckdb")
+    monkeypatch.setenv("ARMSFLOW_HOME", str(tmp_path / "cli"))
+    assert main(["refresh"]) == 0
+    assert counts(tmp_path / "cli" / "warehouse.duckdb") == dagster_counts
+
+
+def test_a_blocking_failure_stops_publication(home, tmp_path, monkeypatch):
+    ref = tmp_path / "reference"
+    shutil.copytree(CONTRACTS_DIR / "reference", ref)
+    text = (ref / "alliance_membership.csv").read_text()
+    (ref / "alliance_membership.csv").write_text(re.sub(r"^NATO,TUR,([^,]*),1952-02-18", r"NATO,TUR,\1,1960-02-18", text, flags=re.M))
+    monkeypatch.setenv("ARMSFLOW_REFERENCE_DIR", str(ref))
+    result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                                raise_on_error=False)
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert "nato_accessions" in failed and "TUR" in failed["nato_accessions"].metadata["sample"].value
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()
+                    for m in [m.event_specific_data.materialization]}
+    assert "membership" in materialized and "published_warehouse" not in materialized
+    assert not (home / "warehouse.duckdb").exists()
+
+
+def test_sensor_requests_runs_for_changed_sources_only(home):
+    sensor = defs.resolve_sensor_def("source_change_sensor")
+    with dg.instance_for_test() as instance:
+        requests = list(sensor(dg.build_sensor_context(instance=instance)))
+        assert sorted(r.tags["armsflow/source"] for r in requests) == ["sipri", "unoda", "wikidata"]
+        assert main(["refresh", "--no-contracts"]) == 0
+        assert list(sensor(dg.build_sensor_context(instance=instance)) or []) == []
+
+
+def test_schedules():
+    weekly = defs.resolve_schedule_def("weekly_treaties_alliances")
+    assert weekly.cron_schedule == "0 4 * * 1" and weekly.job_name == "refresh_treaties_alliances"
+    assert defs.resolve_schedule_def("sipri_after_spring_release").job_name == "refresh_sipri"
