@@ -31,3 +31,6 @@ dev: install
 
 clean:
 	rm -rf .armsflow .pytest_cache
+
+benchmark: install
+	$(BIN)/python -m pipelines.benchmark $(SIPRI_EXPORT)
