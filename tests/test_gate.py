@@ -168,3 +168,28 @@ def test_more_delivered_than_ordered(published_home, tmp_path, capsys):
     path.write_bytes(legacy_csv([*LEGACY_ROWS, "India,France,2016,,36,,Rafale,FGA aircraft,40,,2020; 2021,New,,55,1980,2200"]))
     refused(published_home, capsys, ["import-sipri", str(path), "--no-contracts"], "deal_delivered_within_ordered",
             "designation=Rafale", "numbers_ordered=36", "numbers_delivered=40")
+
+
+def test_an_interval_that_ends_before_it_starts(published_home, tmp_path, monkeypatch, capsys):
+    reference_with(tmp_path, monkeypatch, "alliance_membership.csv",
+                   lambda t: t + "ANZUS,FJI,Fiji,1990-01-01,1980-01-01,accession,withdrawal,invented for a test\n")
+    refused(published_home, capsys, ["refresh", "--no-contracts"], "membership_start_before_end", "entity_id=FJI",
+            "start_date=1990-01-01")
+
+
+def test_an_alias_pointing_at_no_entity(published_home, tmp_path, monkeypatch, capsys):
+    reference_with(tmp_path, monkeypatch, "aliases.csv", lambda t: t + "sipri,Turkiye,TUR-OLD,typo for a test\n")
+    refused(published_home, capsys, ["refresh", "--no-contracts"], "deal_entities_resolved", "TUR-OLD")
+
+
+def test_warnings_report_but_publish(published_home, httpserver, monkeypatch, capsys):
+    rows = [*API_ROWS, "71097,France,India,Mirage-2000,FGA aircraft,Aircraft,1982,No,10,No,1985,No,New,20,20,260,No"]
+    serve(httpserver, monkeypatch, Sources(sipri_rows=rows, unoda={"npt": unoda_with(
+        "npt", ("2005-01-01", "Signatory", "Democratic People's Republic of Korea"))}))
+    before = (published_home / "warehouse.duckdb").read_bytes()
+    capsys.readouterr()
+    assert main(["refresh", "--live", "--source", "sipri", "--source", "unoda", "--no-contracts"]) == 0
+    out = capsys.readouterr().out
+    assert "WARNING delivery_tiv_arithmetic" in out and "deal_id=71097" in out and "expected=200.0" in out
+    assert "WARNING treaty_action_after_withdrawal" in out and "entity_id=PRK" in out
+    assert (published_home / "warehouse.duckdb").read_bytes() != before

@@ -11,7 +11,8 @@ import pytest
 
 from pipelines.cli import main
 from tests.served import Sources, recorded, serve
-from tests.wire import API_ROWS
+from pipelines.sources.sipri import API_HEADER
+from tests.wire import API_ROWS, api_response
 
 pytestmark = pytest.mark.integration
 
@@ -87,6 +88,8 @@ def test_unknown_names_are_quarantined_and_reported(home, httpserver, monkeypatc
     ({"sipri_delay_s": 2.0}, "no answer within the 0.5 s timeout"),
     ({"sipri_body": b'{"bytes": "VHJhbnNmZXJz'}, "response is not valid JSON"),
     ({"sipri_body": b'{"bytes": "%%%"}'}, "not valid base64"),
+    ({"sipri_body": api_response(header=[*API_HEADER[:-1], "Local prod."])},
+     "header changed; missing columns ['Local production'], unexpected columns ['Local prod.']"),
 ])
 def test_a_failed_refresh_leaves_the_published_warehouse_alone(home, httpserver, monkeypatch, capsys, change, words):
     assert main(["refresh", "--no-contracts"]) == 0
@@ -100,6 +103,20 @@ def test_a_failed_refresh_leaves_the_published_warehouse_alone(home, httpserver,
     assert last.startswith("armsflow: sipri: ") and words in last and "Traceback" not in err
     assert "published warehouse was left unchanged" in last
     assert (home / "warehouse.duckdb").read_bytes() == before
+
+
+def test_bad_rows_are_quarantined_not_dropped(home, httpserver, monkeypatch, capsys):
+    rows = [*API_ROWS, "71096,France,India,Rafale,FGA aircraft,Aircraft,2016,No,36,No,2021,No,New,55,55,n/a,No",
+            "71095,Atlantis,India,Rafale,FGA aircraft,Aircraft,2016,No,36,No,2021,No,New,55,55,1980,No"]
+    serve(httpserver, monkeypatch, Sources(sipri_rows=rows))
+    assert main(["refresh", "--live", "--source", "sipri", "--no-contracts"]) == 0
+    assert "sipri: Atlantis" in capsys.readouterr().out
+    with published(home) as con:
+        q = con.execute("SELECT stage, reason FROM quarantine WHERE source = 'sipri' ORDER BY stage").fetchall()
+        assert q == [("parse", "TIV delivery values 'n/a' is not a number"),
+                     ("resolve", "supplier 'Atlantis' matches no entity; add it to data_contracts/reference/aliases.csv")]
+        assert con.execute("SELECT sum(rows_in) - sum(rows_loaded) - sum(rows_quarantined), sum(rows_quarantined) "
+                           "FROM load_manifest WHERE source = 'sipri'").fetchone() == (0, 2)
 
 
 def test_unreachable_source_names_source_and_url(home, capsys):
