@@ -124,3 +124,14 @@ def test_unreachable_source_names_source_and_url(home, capsys):
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last.startswith("armsflow: unoda: could not fetch http://127.0.0.1:9/") and "ARMSFLOW_UNODA_URL" in last
     assert "connection refused" in last
+
+
+def test_country_year_tiv_is_zero_only_where_figures_exist(home, httpserver, monkeypatch):
+    serve(httpserver, monkeypatch)
+    assert main(["refresh", "--live", "--source", "sipri", "--no-contracts"]) == 0
+    with published(home) as con:
+        assert con.execute("SELECT tiv_imported FROM mart_country_year WHERE entity_id = 'PAK' AND year = 2023").fetchone() == (200.0,)
+        assert con.execute("SELECT tiv_imported FROM mart_country_year WHERE entity_id = 'PAK' AND year = 1990").fetchone() == (0.0,)
+    assert main(["refresh", "--no-contracts", "--accept-smaller"]) == 0  # the bundled sample has no TIV
+    with published(home) as con:
+        assert con.execute("SELECT count(*) FROM mart_country_year WHERE tiv_imported IS NOT NULL").fetchone() == (0,)

@@ -1,5 +1,6 @@
 -- Entity x year (1950 to the latest delivery year): TIV imported and exported, alliances and treaties held
--- on 31 December, nuclear status. TIV is NULL where only legacy-export totals are known (no per-year split).
+-- on 31 December, nuclear status. TIV is NULL, not 0, when the loaded SIPRI data has no per-year TIV at all
+-- (legacy exports give totals only; the bundled demonstration sample has no TIV): unknown is not zero.
 CREATE OR REPLACE TABLE mart_country_year AS
 WITH years AS (
     SELECT range AS year FROM range(1950, (SELECT coalesce(max(delivery_year), year(current_date)) + 1 FROM delivery))
@@ -23,7 +24,8 @@ WITH years AS (
     FROM flows GROUP BY ALL
 )
 SELECT a.entity_id, a.name, a.kind, a.year,
-       coalesce(g.tiv_imported, 0) AS tiv_imported, coalesce(g.tiv_exported, 0) AS tiv_exported,
+       CASE WHEN (SELECT bool_or(tiv_delivered IS NOT NULL) FROM delivery) THEN coalesce(g.tiv_imported, 0) END AS tiv_imported,
+       CASE WHEN (SELECT bool_or(tiv_delivered IS NOT NULL) FROM delivery) THEN coalesce(g.tiv_exported, 0) END AS tiv_exported,
        coalesce(g.deals_with_imports, 0) AS deals_with_imports, coalesce(g.deals_with_exports, 0) AS deals_with_exports,
        alliances_on(a.entity_id, year_end(a.year)) AS alliances,
        (SELECT list(m.org_id ORDER BY m.org_id) FROM memberships_as_of(year_end(a.year)) m
