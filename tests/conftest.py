@@ -12,3 +12,14 @@ def home(tmp_path, monkeypatch):
     for source in ("SIPRI", "UNODA", "WIKIDATA"):
         monkeypatch.setenv(f"ARMSFLOW_{source}_URL", "http://127.0.0.1:9")
     return tmp_path / "home"
+
+
+def refreshed_home(tmp_path_factory, name: str, *args: str):
+    """A home with a warehouse published from the bundled data (for module-scoped fixtures)."""
+    from pipelines.cli import main
+
+    home = tmp_path_factory.mktemp(name) / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARMSFLOW_HOME", str(home))
+        assert main(["refresh", *args]) == 0
+    return home

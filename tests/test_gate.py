@@ -16,6 +16,7 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.config import CONTRACTS_DIR
+from tests.conftest import refreshed_home
 from tests.served import Sources, recorded, serve
 from tests.wire import API_ROWS, LEGACY_ROWS, legacy_csv
 
@@ -24,12 +25,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory):
-    home = tmp_path_factory.mktemp("baseline") / "home"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ARMSFLOW_HOME", str(home))
-    assert main(["refresh", "--no-contracts"]) == 0
-    mp.undo()
-    return home
+    return refreshed_home(tmp_path_factory, "baseline", "--no-contracts")
 
 
 @pytest.fixture

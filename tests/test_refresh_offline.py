@@ -8,18 +8,14 @@ import sys
 import pytest
 
 from pipelines.cli import main
+from tests.conftest import refreshed_home
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    home = tmp_path_factory.mktemp("offline") / "home"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ARMSFLOW_HOME", str(home))
-    assert main(["refresh"]) == 0
-    yield home
-    mp.undo()
+    return refreshed_home(tmp_path_factory, "offline")
 
 
 def query(capsys, sql):
@@ -100,7 +96,8 @@ def test_status_and_check_commands(published, capsys, monkeypatch):
 
 
 def test_query_never_imports_the_orchestrator(published):
-    code = ("import sys; from pipelines.cli import main; main(['query', 'select count(*) from deal']); "
+    code = ("import sys; from pipelines.cli import main
+from tests.conftest import refreshed_home; main(['query', 'select count(*) from deal']); "
             "print(sorted(m for m in ('dagster', 'great_expectations', 'polars') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"ARMSFLOW_HOME": str(published), "PATH": "/usr/bin:/bin"}).stdout
