@@ -96,8 +96,7 @@ def test_status_and_check_commands(published, capsys, monkeypatch):
 
 
 def test_query_never_imports_the_orchestrator(published):
-    code = ("import sys; from pipelines.cli import main
-from tests.conftest import refreshed_home; main(['query', 'select count(*) from deal']); "
+    code = ("import sys; from pipelines.cli import main; main(['query', 'select count(*) from deal']); "
             "print(sorted(m for m in ('dagster', 'great_expectations', 'polars') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"ARMSFLOW_HOME": str(published), "PATH": "/usr/bin:/bin"}).stdout
