@@ -17,7 +17,7 @@ def _contract_check(suite: dict) -> dg.AssetChecksDefinition:
                     description=f"Great Expectations suite for table {table} ({len(suite['expectations'])} expectations)")
     def _check(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource) -> dg.AssetCheckResult:
         settings = armsflow.settings()
-        previous = previous_counts(settings.published_path).get(table)
+        previous = previous_counts(settings.published_path, {table}).get(table)
         with build_connection(settings) as con:
             outcomes = validate_table(con, suite, previous)
             checks.record(con, context.run.run_id, outcomes)

@@ -111,15 +111,16 @@ def validate_table(con, suite: dict, previous: int | None = None) -> list[Outcom
     return outcomes
 
 
-def previous_counts(published: Path) -> dict[str, int]:
+def previous_counts(published: Path, tables: set[str] | None = None) -> dict[str, int]:
     """Row counts of the currently published warehouse (what this refresh would replace)."""
     if not published.exists():
         return {}
     import duckdb
 
     with duckdb.connect(str(published), read_only=True) as con:
-        rows = con.execute("SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t, _ in rows}
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()]
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names
+                if tables is None or t in tables}
 
 
 def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:

@@ -7,7 +7,7 @@ request as it would be sent live, plus the file holding the response body exactl
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -39,8 +39,6 @@ class Payload:
     body: bytes
     url: str
     fetched_at: datetime
-    content_type: str = ""
-    headers: dict = field(default_factory=dict)
     release: str | None = None  # a recording may say what it is (e.g. a demonstration sample)
 
 
@@ -77,9 +75,7 @@ def fetch_live(requests_: list[Request], settings: Settings) -> list[Payload]:
             raise SourceUnavailable(req.source, url, _why(exc, settings)) from None
         if resp.status_code >= 400:
             raise SourceUnavailable(req.source, url, f"HTTP {resp.status_code} {resp.reason}: {resp.text[:200]!r}")
-        payloads.append(Payload(req, resp.content, url, datetime.now(timezone.utc),
-                                resp.headers.get("Content-Type", ""),
-                                {k: resp.headers[k] for k in ("ETag", "Last-Modified") if k in resp.headers}))
+        payloads.append(Payload(req, resp.content, url, datetime.now(timezone.utc)))
     return payloads
 
 
@@ -96,5 +92,5 @@ def fetch_recorded(source: str, names: set[str] | None = None, recorded_dir: Pat
     for req, path, release in recorded_requests(source, recorded_dir):
         if names is None or req.name in names:
             payloads.append(Payload(req, path.read_bytes(), f"recorded:{path.relative_to(recorded_dir)}",
-                                    datetime.now(timezone.utc), "application/json", release=release))
+                                    datetime.now(timezone.utc), release=release))
     return payloads

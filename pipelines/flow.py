@@ -20,7 +20,7 @@ from .config import Settings, reference_dir
 from .fetch import Payload, Request, fetch_live, fetch_recorded
 from .raw import land
 from .sources import sipri, unoda, wikidata
-from .sources.text_table import QUARANTINE_SCHEMA
+from .sources.text_table import QUARANTINE_SCHEMA, join_reasons
 from .warehouse import build_connection, ensure_tables, replace_rows, replace_table, run_sql_file, table_frame
 
 FORMATS = {"sipri": "trade-register-csv", "unoda": "unoda-graphql", "wikidata": "sparql-json"}
@@ -217,7 +217,6 @@ def _unresolved_quarantine(frame: pl.DataFrame, source: str, checks: list[tuple[
     """Split rows whose names resolved from those that did not; the latter become quarantine rows."""
     reasons = [pl.when(pl.col(id_col).is_null()).then(pl.format(f"{label} '{{}}' matches no entity; add it to "
                "data_contracts/reference/aliases.csv", pl.col(name_col))) for label, name_col, id_col in checks]
-    from .sources.text_table import join_reasons
     frame = frame.with_columns(join_reasons(reasons).alias("_reason"))
     bad = frame.filter(pl.col("_reason").is_not_null())
     q = bad.select(source=pl.lit(source), payload_sha256="payload_sha256", line_no=pl.col(line_col),

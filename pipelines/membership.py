@@ -83,14 +83,12 @@ def reconcile(curated: pl.DataFrame, wikidata: pl.DataFrame) -> pl.DataFrame:
     """Compare Wikidata statements with curated intervals (matched by nearest start); curated always wins."""
     rows = []
     orgs = set(curated["org_id"])
-    for org in sorted(orgs | set(wikidata["org_id"])):
+    for org in sorted(orgs):  # an organisation without curated facts uses Wikidata as is: nothing to reconcile
         cur = curated.filter(pl.col("org_id") == org)
         wd = wikidata.filter(pl.col("org_id") == org)
         for entity in sorted(set(cur["entity_id"]) | set(wd["entity_id"])):
             c_rows = cur.filter(pl.col("entity_id") == entity).sort("start_date").rows(named=True)
             w_rows = wd.filter(pl.col("entity_id") == entity).sort("start_date", nulls_last=True).rows(named=True)
-            if org not in orgs:
-                continue  # no curated facts: Wikidata is used as is
             if not w_rows:
                 for c in c_rows:
                     rows.append((org, entity, "missing_in_wikidata", None, str(c["start_date"]), "curated fact used"))

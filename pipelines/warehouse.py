@@ -94,11 +94,3 @@ def publish(settings: Settings) -> Path:
     os.replace(tmp, target)
     return target
 
-
-def read_only(settings: Settings) -> duckdb.DuckDBPyConnection:
-    path = settings.published_path
-    if not path.exists():
-        from .errors import ArmsflowError
-        raise ArmsflowError(f"no published warehouse at {path}: run `armsflow refresh` first "
-                            "(or set ARMSFLOW_HOME to where it lives)")
-    return duckdb.connect(str(path), read_only=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import parse_qs
 
 from werkzeug import Request, Response
