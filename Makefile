@@ -2,10 +2,12 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
+PORT ?= 3000
+ARMSFLOW_HOME ?= $(CURDIR)/.armsflow
 ANSWER := SELECT supplier, recipient, order_year, designation, description, supplier_nato, recipient_nuclear_status \
           FROM mart_transfer_enriched WHERE supplier_id = 'TUR' AND recipient_id = 'PAK' ORDER BY order_year
 
-.PHONY: install run test test-fast dev benchmark clean
+.PHONY: install run test test-fast lint dev bench benchmark clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,7 @@ run: install
 	$(BIN)/armsflow refresh
 	@echo "\nTurkiye -> Pakistan deals, with Turkiye's NATO membership and Pakistan's nuclear status at order time:"
 	$(BIN)/armsflow query "$(ANSWER)"
+	@echo "\nNext: $(BIN)/armsflow --help  (or: source $(BIN)/activate, then armsflow status)"
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -26,11 +29,16 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not integration"
 
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check pipelines/runs.py pipelines/plan.py pipelines/holdings.py pipelines/publish.py
+
 dev: install
-	$(BIN)/dagster dev -m pipelines.definitions
+	mkdir -p $(ARMSFLOW_HOME)/dagster && cp assets/dagster.yaml $(ARMSFLOW_HOME)/dagster/dagster.yaml
+	DAGSTER_HOME=$(ARMSFLOW_HOME)/dagster ARMSFLOW_HOME=$(ARMSFLOW_HOME) $(BIN)/dagster dev -m assets.definitions -p $(PORT)
 
 clean:
 	rm -rf .armsflow .pytest_cache
 
-benchmark: install
+bench benchmark: install
 	$(BIN)/python -m pipelines.benchmark $(SIPRI_EXPORT)

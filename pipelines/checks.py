@@ -56,7 +56,7 @@ def rules() -> tuple[Rule, ...]:
 
 
 def _format_sample(columns: list[str], rows: list[tuple]) -> str:
-    return "; ".join(", ".join(f"{c}={v}" for c, v in zip(columns, row)) for row in rows)
+    return "; ".join(", ".join(f"{c}={v}" for c, v in zip(columns, row, strict=False)) for row in rows)
 
 
 def run_rule(con, rule: Rule) -> Outcome:

@@ -1,91 +1,78 @@
 """armsflow command line: refresh, import-sipri, query, status, check, export.
 
-argparse (standard library) is enough for six subcommands and keeps `armsflow query` fast: the query, status
-and export paths import only duckdb — never Dagster, polars or Great Expectations.
+argparse (standard library) is enough for these subcommands and keeps `armsflow query` fast: the query, status
+and export paths import only duckdb, never Dagster, polars or Great Expectations. Settings are read once here.
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import json
+import os
 import sys
 import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .config import SOURCES, load_settings
+from .config import SOURCES, Settings, load_settings
 from .errors import ArmsflowError
+from .readers import open_published, print_rows, run_query
 
 SUMMARY_TABLES = ("deal", "delivery", "entity", "treaty_action", "membership", "nuclear_status",
                   "mart_transfer_enriched", "mart_country_year", "mart_dyad_year", "reconciliation", "quarantine")
+ORIGIN = {"recording": "bundled recording (replayed)", "live": "live pull", "import": "imported file"}
 
 
-def _read_only():
-    import duckdb
-
-    settings = load_settings()
-    if not settings.published_path.exists():
-        raise ArmsflowError(f"no published warehouse at {settings.published_path}: run `armsflow refresh` first "
-                            "(or point ARMSFLOW_HOME at the folder that holds warehouse.duckdb)")
-    return duckdb.connect(str(settings.published_path), read_only=True)
-
-
-def _print_rows(columns: list[str], rows: list[tuple], fmt: str, out=None) -> None:
-    out = out or sys.stdout
-    if fmt == "csv":
-        w = csv.writer(out)
-        w.writerow(columns)
-        w.writerows(rows)
-    elif fmt == "json":
-        json.dump([dict(zip(columns, r)) for r in rows], out, default=str, ensure_ascii=False, indent=1)
-        out.write("\n")
-    else:
-        text = [[("" if v is None else str(v)) for v in r] for r in rows]
-        widths = [min(max([len(c)] + [len(r[i]) for r in text]), 60) for i, c in enumerate(columns)]
-        line = lambda vals: "  ".join(v[:60].ljust(w) for v, w in zip(vals, widths)).rstrip()
-        out.write(line(columns) + "\n" + line(["-" * w for w in widths]) + "\n")
-        for r in text:
-            out.write(line(r) + "\n")
-        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
-
-
-def cmd_query(args) -> int:
-    con = _read_only()
-    try:
-        cur = con.execute(args.sql)
-    except Exception as exc:  # duckdb.Error: show the database's sentence, not a traceback
-        raise ArmsflowError(f"query failed: {exc}") from None
-    if cur.description is None:
-        return 0
-    _print_rows([d[0] for d in cur.description], cur.fetchall(), args.format)
+def cmd_query(args, settings: Settings) -> int:
+    with open_published(settings) as con:
+        result = run_query(con, args.sql)
+    if result:
+        print_rows(*result, args.format)
     return 0
 
 
-def cmd_status(args) -> int:
-    con = _read_only()
-    settings = load_settings()
-    print(f"warehouse: {settings.published_path}")
-    sources = con.execute("""
-        SELECT source, any_value(source_release) AS release, max(fetched_at) AS fetched_at, count(*) AS payloads,
-               sum(bytes) AS bytes, sum(rows_in) AS rows_in, sum(rows_loaded) AS rows_loaded,
-               sum(rows_quarantined) AS rows_quarantined, any_value(format) AS format
-        FROM load_manifest WHERE batch_id IN (SELECT max(batch_id) FROM load_manifest GROUP BY source)
-        GROUP BY source ORDER BY source""")
-    _print_rows([d[0] for d in sources.description], sources.fetchall(), "table")
-    counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SUMMARY_TABLES]
-    print()
-    _print_rows(["table", "rows"], counts, "table")
-    last = con.execute("""SELECT count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed AND severity='error'),
-                                 count(*) FILTER (WHERE NOT passed AND severity='warn'), max(checked_at)
-                          FROM check_result WHERE run_id = (SELECT max(run_id) FROM check_result)""").fetchone()
-    print(f"\nchecks at {last[3]}: {last[0]} passed, {last[1]} blocking failures, {last[2]} warnings")
+def cmd_status(args, settings: Settings) -> int:
+    from .runs import read_run_log
+
+    with open_published(settings, sandbox=False) as con:
+        print(f"warehouse: {settings.published_path}\n")
+        sources = con.execute("""
+            SELECT source, any_value(origin) AS origin, any_value(source_release) AS release,
+                   strftime(max(fetched_at) AT TIME ZONE current_setting('TimeZone'), '%Y-%m-%d %H:%M %Z') AS loaded_at,
+                   count(*) AS payloads, sum(rows_in) AS rows_in, sum(rows_loaded) AS rows_loaded,
+                   sum(rows_quarantined) AS rows_quarantined
+            FROM load_manifest WHERE batch_id IN (SELECT max(batch_id) FROM load_manifest GROUP BY source)
+            GROUP BY source ORDER BY source""").fetchall()
+        for s, origin, release, loaded_at, payloads, rows_in, loaded, quarantined in sources:
+            print(f"{s}: {ORIGIN.get(origin, origin)}, {payloads} payload(s), loaded {loaded_at}\n"
+                  f"    release: {release or 'not stated'}\n"
+                  f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined")
+        counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SUMMARY_TABLES]
+        print()
+        print_rows(["table", "rows"], counts, "table")
+        passed, errors, warns = con.execute(
+            "SELECT count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed AND severity = 'error'), "
+            "count(*) FILTER (WHERE NOT passed AND severity = 'warn') FROM check_result "
+            "WHERE run_id = (SELECT max(run_id) FROM check_result)").fetchone()
+    plural = "" if warns == 1 else "s"
+    print(f"\nchecks of the published run: {passed} passed, {errors} blocking failures, {warns} warning{plural}")
+    runs = read_run_log(settings, last=5)
+    if runs:
+        print("\nlast runs:")
+        for r in runs:
+            outcome = "published" if r.get("published") else f"not published: {r.get('error')}"
+            print(f"  {r['started_at'][:19]}  {r['command']:<28} {r.get('seconds', 0):>6.1f} s  {outcome}")
     return 0
 
 
-def _summary(summary) -> str:
+def _summary(summary, settings: Settings, notes: list[str]) -> str:
     from .checks import report
 
-    lines = [f"Published {load_settings().published_path} in {summary.seconds:.1f} s."]
+    lines = [f"Published {settings.published_path} in {summary.seconds:.1f} s."]
+    loaded = ", ".join(f"{s} ({ORIGIN[load.origin]})" for s, load in sorted(summary.loads.items()))
+    lines.append(f"  new data: {loaded or 'none (derived tables rebuilt from the current data)'}")
+    lines += [f"  note: {n}" for n in notes]
     for name, meta in summary.steps.items():
+        if "kept" in meta:
+            continue
         shown = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in meta.items()
                           if k not in ("unresolved", "batch_id"))
         lines.append(f"  {name:<24} {shown}")
@@ -95,89 +82,117 @@ def _summary(summary) -> str:
     return "\n".join(lines)
 
 
-def cmd_refresh(args) -> int:
+def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> int:
     from .runner import run
 
-    settings = load_settings(live=args.live)
-    chosen = set(args.source) if args.source else set(SOURCES)
-    print(f"armsflow refresh: {'live' if args.live else 'recorded (offline)'} data for {', '.join(sorted(chosen))}; "
-          f"home {settings.home}", file=sys.stderr)
-    summary = run(settings, chosen, contracts=not args.no_contracts, accept_smaller=args.accept_smaller)
-    print(_summary(summary))
+    summary = run(settings, command, choose, contracts=not args.no_contracts, accept_smaller=args.accept_smaller,
+                  wait=args.wait)
+    print(_summary(summary, settings, notes))
     return 0
 
 
-def cmd_import_sipri(args) -> int:
-    from .flow import import_sipri_file
-    from .runner import run
+def cmd_refresh(args, settings: Settings) -> int:
+    from .holdings import choose_loads
 
-    path = Path(args.path)
+    chosen = set(args.source or SOURCES)
+    mode = "live" if args.live else ("recorded, replayed on request" if args.replay else "offline")
+    print(f"armsflow refresh ({mode}) for {', '.join(sorted(chosen))}; home {settings.home}", file=sys.stderr)
+    notes: list[str] = []
+    command = "refresh" + (" --live" if args.live else "") + (" --replay" if args.replay else "") + \
+        "".join(f" --source {s}" for s in sorted(args.source or []))
+    return _run(args, settings, command, choose_loads(chosen, args.live, args.replay, notes=notes), notes)
+
+
+def cmd_import_sipri(args, settings: Settings) -> int:
+    from .holdings import choose_loads
+
+    path = Path(args.path).expanduser()
+    if path.is_dir():
+        raise ArmsflowError(f"import-sipri: {path} is a directory; give the path of the exported file inside it")
     if not path.is_file():
         raise ArmsflowError(f"import-sipri: no such file {path}")
-    settings = load_settings(live=False)
-    summary = run(settings, set(), before=lambda: import_sipri_file(settings, path), contracts=not args.no_contracts,
-                  accept_smaller=args.accept_smaller)
-    print(_summary(summary))
-    return 0
+    return _run(args, settings, f"import-sipri {path.name}", choose_loads(set(), files={"sipri": path.resolve()}), [])
 
 
-def cmd_check(args) -> int:
+def cmd_check(args, settings: Settings) -> int:
     from . import checks
 
-    con = _read_only()
     t0 = time.perf_counter()
-    outcomes = checks.run_rules(con)
-    if not args.no_contracts:
-        from .contracts import run_contracts
-        outcomes += run_contracts(con)
+    with open_published(settings, sandbox=False) as con:
+        outcomes = checks.run_rules(con)
+        if not args.no_contracts:
+            from .contracts import run_contracts
+            outcomes += run_contracts(con)
     print(checks.report(outcomes, verbose=args.verbose))
-    print(f"({len(outcomes)} checks in {time.perf_counter() - t0:.1f} s on {load_settings().published_path})")
+    print(f"({len(outcomes)} checks in {time.perf_counter() - t0:.1f} s on {settings.published_path})")
     return 1 if any(o.blocking_failure for o in outcomes) else 0
 
 
-def cmd_export(args) -> int:
-    con = _read_only()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    tables = args.table or [r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
-    for t in tables:
-        target = out / f"{t}.{args.format}"
-        opts = "(FORMAT parquet)" if args.format == "parquet" else "(HEADER, DELIMITER ',')"
-        con.execute(f"COPY (SELECT * FROM {t}) TO '{target}' {opts}")
-        print(target)
+def cmd_export(args, settings: Settings) -> int:
+    out = Path(args.out).expanduser() if args.out else settings.home / "export"
+    with open_published(settings, sandbox=False) as con:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                                            "ORDER BY 1").fetchall()]
+        unknown = [t for t in args.table or [] if t not in tables]
+        if unknown:
+            raise ArmsflowError(f"export: no table named {', '.join(map(repr, unknown))}; tables are: "
+                                f"{', '.join(tables)}")
+        out.mkdir(parents=True, exist_ok=True)
+        for t in args.table or tables:
+            target = str(out / f"{t}.{args.format}").replace("'", "''")
+            opts = "(FORMAT parquet)" if args.format == "parquet" else "(HEADER, DELIMITER ',')"
+            con.execute(f'COPY (SELECT * FROM "{t}") TO \'{target}\' {opts}')
+            print(out / f"{t}.{args.format}")
     return 0
+
+
+def _package_version() -> str:
+    try:
+        return version("armsflow")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-contracts", action="store_true",
+                   help="skip the Great Expectations suites (the domain rules still run)")
+    p.add_argument("--accept-smaller", action="store_true",
+                   help="publish even if tables shrink sharply against the published warehouse (a deliberate cut)")
+    p.add_argument("--wait", action="store_true",
+                   help="if another run is writing to this home, queue behind it instead of failing")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="armsflow", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"armsflow {_package_version()}")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("refresh", help="rebuild the warehouse (recorded data by default) and publish it if checks pass")
+    r = sub.add_parser("refresh", help="rebuild the warehouse and publish it if every blocking check passes")
     r.add_argument("--live", action="store_true", help="fetch from the real endpoints (ARMSFLOW_*_URL)")
-    r.add_argument("--source", action="append", choices=SOURCES, help="only fetch this source (repeatable)")
-    r.add_argument("--no-contracts", action="store_true", help="skip the Great Expectations suites (domain rules still run)")
-    r.add_argument("--accept-smaller", action="store_true",
-                   help="publish even if tables shrink sharply against the published warehouse (a deliberate cut)")
+    r.add_argument("--source", action="append", choices=SOURCES,
+                   help="only give new data to this source (repeatable); the others keep their current data")
+    r.add_argument("--replay", action="store_true",
+                   help="load the bundled recordings for the chosen sources even over imported or live data")
+    _run_options(r)
     r.set_defaults(func=cmd_refresh)
     i = sub.add_parser("import-sipri", help="make a SIPRI file (legacy CSV export or saved API response) the SIPRI data")
-    i.add_argument("path")
-    i.add_argument("--no-contracts", action="store_true")
-    i.add_argument("--accept-smaller", action="store_true", help="the file is deliberately smaller than the current data")
+    i.add_argument("path", help="a legacy CSV export (cp1252 or UTF-8) or a saved trade-register API response (JSON)")
+    _run_options(i)
     i.set_defaults(func=cmd_import_sipri)
-    q = sub.add_parser("query", help="run read-only SQL against the published warehouse")
-    q.add_argument("sql")
-    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q = sub.add_parser("query", help="run read-only SQL against the published warehouse (cannot write anything)")
+    q.add_argument("sql", help="one SQL statement, e.g. \"SELECT * FROM deal LIMIT 5\"")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     q.set_defaults(func=cmd_query)
-    s = sub.add_parser("status", help="sources, releases, fetch times, row counts, last check results")
+    s = sub.add_parser("status", help="sources (recording, live or import), releases, row counts, checks, last runs")
     s.set_defaults(func=cmd_status)
     c = sub.add_parser("check", help="run every check against the published warehouse and print a report")
-    c.add_argument("--no-contracts", action="store_true")
+    c.add_argument("--no-contracts", action="store_true", help="only the domain rules")
     c.add_argument("--verbose", action="store_true", help="also list the checks that passed")
     c.set_defaults(func=cmd_check)
     e = sub.add_parser("export", help="write tables as Parquet or CSV for dashboards")
-    e.add_argument("--out", default="export")
-    e.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    e.add_argument("--table", action="append")
+    e.add_argument("--out", help="folder to write into (default: $ARMSFLOW_HOME/export)")
+    e.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
+    e.add_argument("--table", action="append", help="only this table (repeatable; default: every table)")
     e.set_defaults(func=cmd_export)
     return p
 
@@ -185,13 +200,29 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        return args.func(args, load_settings())
     except ArmsflowError as exc:
         print(f"armsflow: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("armsflow: interrupted; the published warehouse is unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`armsflow query ... | head`): say nothing, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # the last resort: one paragraph, the traceback only on request
+        if args.debug:
+            raise
+        from .runner import as_disk_error
+
+        converted = as_disk_error(exc, load_settings())
+        text = str(converted) if converted is not exc else (
+            f"unexpected error: {type(exc).__name__}: {exc}. The published warehouse was not changed. "
+            "Run the command again with --debug for the traceback and report it.")
+        print(f"armsflow: {text}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

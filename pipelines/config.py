@@ -1,8 +1,11 @@
-"""Settings from the environment: paths and endpoints are configuration, never code."""
+"""Settings from the environment, read once at the edge (CLI ``main``, the Dagster resource) and passed down.
+
+Paths and endpoints are configuration, never code.
+"""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +23,7 @@ USER_AGENT = "armsflow/0.1 (arms-transfer research pipeline; https://github.com/
 
 
 def reference_dir() -> Path:
-    """Curated reference facts (entities, aliases, alliances, nuclear facts); ARMSFLOW_REFERENCE_DIR overrides."""
+    """Curated reference facts; ARMSFLOW_REFERENCE_DIR overrides (read at the edge, kept on Settings)."""
     return Path(os.environ.get("ARMSFLOW_REFERENCE_DIR", CONTRACTS_DIR / "reference"))
 
 
@@ -36,36 +39,47 @@ class Settings:
     timeout_s: float = 30.0
     retries: int = 3
     backoff_s: float = 1.0
-    live: bool = False
+    max_wait_s: float = 30.0  # cap on any single wait between attempts, Retry-After included
+    reference_dir: Path = field(default_factory=reference_dir)
+    recorded_dir: Path = RECORDED_DIR
 
     @property
     def raw_dir(self) -> Path:
         return self.home / "raw"
 
     @property
-    def build_path(self) -> Path:
-        """The private file every step writes into; readers never open it."""
-        return self.home / "build" / "warehouse.duckdb"
+    def builds_dir(self) -> Path:
+        """Private build folders, one per run; removed when the run ends, swept by the next run after a crash."""
+        return self.home / "build"
 
     @property
     def published_path(self) -> Path:
         """The file dashboards read; replaced only by an atomic rename."""
         return self.home / "warehouse.duckdb"
 
-    def with_live(self, live: bool) -> "Settings":
-        return Settings(self.home, self.urls, self.timeout_s, self.retries, self.backoff_s, live)
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "run.lock"
+
+    @property
+    def run_log_path(self) -> Path:
+        """Every run's record, published or not (one JSON object per line)."""
+        return self.home / "runs.jsonl"
+
+    def with_home(self, home: Path) -> Settings:
+        return replace(self, home=home)
 
 
-def load_settings(live: bool | None = None) -> Settings:
+def load_settings() -> Settings:
     """Read ARMSFLOW_* variables; the defaults are the real public endpoints and ./.armsflow."""
     urls = {src: os.environ.get(f"ARMSFLOW_{src.upper()}_URL", url).rstrip("/") for src, url in DEFAULT_URLS.items()}
-    if live is None:
-        live = os.environ.get("ARMSFLOW_MODE", "replay").lower() == "live"
+    timeout = _float_env("ARMSFLOW_TIMEOUT", 30.0)
     return Settings(
         home=Path(os.environ.get("ARMSFLOW_HOME", ".armsflow")).resolve(),
         urls=urls,
-        timeout_s=_float_env("ARMSFLOW_TIMEOUT", 30.0),
+        timeout_s=timeout,
         retries=int(os.environ.get("ARMSFLOW_RETRIES", "3")),
         backoff_s=_float_env("ARMSFLOW_BACKOFF", 1.0),
-        live=live,
+        max_wait_s=_float_env("ARMSFLOW_MAX_WAIT", max(timeout, 1.0)),
+        reference_dir=reference_dir(),
     )

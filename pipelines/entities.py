@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
-
-from pathlib import Path
 
 from .config import reference_dir
 
@@ -65,7 +64,7 @@ def _reference_entities(ref_dir: Path) -> pl.DataFrame:
     # Curated rows override the library's; the library's name is kept where the curated one is a SIPRI spelling.
     merged = pl.concat([curated.select(list(ENTITY_SCHEMA)),
                         iso.filter(~pl.col("entity_id").is_in(curated["entity_id"].implode())).select(list(ENTITY_SCHEMA))])
-    lib_names = dict(zip(iso["entity_id"], iso["name"]))
+    lib_names = dict(zip(iso["entity_id"], iso["name"], strict=False))
     return merged.with_columns(pl.col("entity_id").replace_strict(lib_names, default=pl.col("name")).alias("name"))
 
 
@@ -125,7 +124,7 @@ def resolve_names(names: list[str], source: str) -> tuple[pl.DataFrame, pl.DataF
             pending.append(raw)
     if pending:
         guesses = countrycode.countrycode(pending, origin="country.name", destination="iso3c")
-        for raw, iso3 in zip(pending, guesses):
+        for raw, iso3 in zip(pending, guesses, strict=False):
             ok = iso3 in known
             rows.append((source, raw, iso3 if ok else None, "countrycode-regex" if ok else None))
     alias_frame = pl.DataFrame(rows, schema=ALIAS_SCHEMA, orient="row")

@@ -32,3 +32,24 @@ class SchemaDrift(PayloadError):
 class ChecksFailed(ArmsflowError):
     def __init__(self, report: str):
         super().__init__(report)
+
+
+class RunLocked(ArmsflowError):
+    def __init__(self, home, holder: str):
+        super().__init__(f"another run is writing to {home}: {holder}. Wait for it to finish, or add --wait to queue "
+                         "behind it; nothing was changed. (A run that died releases the lock by itself.)")
+
+
+class PublishConflict(ArmsflowError):
+    def __init__(self, path):
+        super().__init__(f"the published warehouse {path} changed while this run was building (another writer "
+                         "bypassed the run lock); this run was not published. Run it again.")
+
+
+class DiskError(ArmsflowError):
+    """The home cannot be written (full disk, read-only or permission): nothing published, the run's files removed."""
+
+    def __init__(self, where, detail: str, home):
+        super().__init__(f"could not write {where}: {detail}. The run was stopped, its files removed and the "
+                         f"published warehouse left unchanged. Free space or fix the permissions of {home}, or set "
+                         "ARMSFLOW_HOME to a writable folder, then run the command again.")

@@ -1,22 +1,25 @@
 """Where the bytes come from: the live endpoint or a recorded response, and nothing else differs.
 
-Live fetching uses a ``requests`` session with urllib3's ``Retry`` (backoff on connection errors and 5xx)
-rather than a hand-written retry loop. Replay reads ``recorded/<source>/index.json``: each entry is the
+Live fetching uses a ``requests`` session and a small retry loop (see ``fetch_one``). Replay reads ``recorded/<source>/index.json``: each entry is the
 request as it would be sent live, plus the file holding the response body exactly as received.
 """
 from __future__ import annotations
 
 import json
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from .config import RECORDED_DIR, USER_AGENT, Settings
 from .errors import SourceUnavailable
+
+Progress = Callable[[str], None]
+RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,8 @@ class Payload:
     release: str | None = None  # a recording may say what it is (e.g. a demonstration sample)
 
 
-def _session(settings: Settings) -> requests.Session:
-    retry = Retry(total=settings.retries, connect=settings.retries, read=settings.retries, status=settings.retries,
-                  backoff_factor=settings.backoff_s, status_forcelist=(500, 502, 503, 504),
-                  allowed_methods=None, raise_on_status=False)
+def _session() -> requests.Session:
     session = requests.Session()
-    session.mount("http://", HTTPAdapter(max_retries=retry))
-    session.mount("https://", HTTPAdapter(max_retries=retry))
     session.headers["User-Agent"] = USER_AGENT
     return session
 
@@ -56,27 +54,58 @@ def _session(settings: Settings) -> requests.Session:
 def _why(exc: requests.RequestException, settings: Settings) -> str:
     text = str(exc)
     if isinstance(exc, requests.Timeout) or "timed out" in text:
-        what = f"no answer within the {settings.timeout_s:g} s timeout"
-    elif "Connection refused" in text or "Failed to establish" in text or "Name or service" in text:
-        what = "connection refused or host not found"
-    else:
-        what = type(exc).__name__
-    return f"{what} (tried {settings.retries + 1} time(s) with backoff)"
+        return f"no answer within the {settings.timeout_s:g} s timeout"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in text:
+        return "the response was cut off before its end"
+    if "Connection refused" in text or "Failed to establish" in text or "Name or service" in text:
+        return "connection refused or host not found"
+    return type(exc).__name__
 
 
-def fetch_live(requests_: list[Request], settings: Settings) -> list[Payload]:
-    session = _session(settings)
-    payloads = []
-    for req in requests_:
-        url = settings.urls[req.source] + req.path
+def _retry_after(resp: requests.Response | None) -> float | None:
+    try:
+        return float(resp.headers["Retry-After"]) if resp is not None and "Retry-After" in resp.headers else None
+    except ValueError:
+        return None
+
+
+def _wait_s(attempt: int, settings: Settings, resp: requests.Response | None) -> float:
+    """Exponential backoff, or the server's Retry-After, never more than ARMSFLOW_MAX_WAIT seconds."""
+    asked = _retry_after(resp)
+    wait = asked if asked is not None else settings.backoff_s * (2 ** (attempt - 1))
+    return max(0.0, min(wait, settings.max_wait_s))
+
+
+def fetch_one(session: requests.Session, req: Request, settings: Settings, progress: Progress) -> Payload:
+    """One request with honest retries: connection errors, cut-off bodies and 429/5xx are retried, each retry
+    said on stderr, every wait capped. (urllib3's Retry can neither retry a body cut after the headers nor say how
+    many attempts it made, hence this small loop.)"""
+    url = settings.urls[req.source] + req.path
+    attempts = settings.retries + 1
+    for attempt in range(1, attempts + 1):
+        resp, problem = None, None
         try:
             resp = session.request(req.method, url, json=req.json_body, params=req.params, timeout=settings.timeout_s)
+            if resp.status_code < 400:
+                return Payload(req, resp.content, url, datetime.now(timezone.utc))
+            problem = f"HTTP {resp.status_code} {resp.reason}: {resp.text[:200]!r}"
+            if resp.status_code not in RETRY_STATUSES:
+                raise SourceUnavailable(req.source, url, problem)
         except requests.RequestException as exc:
-            raise SourceUnavailable(req.source, url, _why(exc, settings)) from None
-        if resp.status_code >= 400:
-            raise SourceUnavailable(req.source, url, f"HTTP {resp.status_code} {resp.reason}: {resp.text[:200]!r}")
-        payloads.append(Payload(req, resp.content, url, datetime.now(timezone.utc)))
-    return payloads
+            problem = _why(exc, settings)
+        if attempt == attempts:
+            break
+        wait = _wait_s(attempt, settings, resp)
+        progress(f"      {req.source}: {req.name}: {problem}; retry {attempt} of {settings.retries} in {wait:g} s")
+        time.sleep(wait)
+    tried = f"tried {attempts} time{'s' if attempts > 1 else ''}"
+    raise SourceUnavailable(req.source, url, f"{problem} ({tried})")
+
+
+def fetch_live(requests_: list[Request], settings: Settings, progress: Progress | None = None) -> list[Payload]:
+    session = _session()
+    say = progress or (lambda message: print(message, file=sys.stderr, flush=True))
+    return [fetch_one(session, req, settings, say) for req in requests_]
 
 
 def recorded_requests(source: str, recorded_dir: Path = RECORDED_DIR) -> list[tuple[Request, Path, str | None]]:

@@ -23,11 +23,11 @@ def treaty_intervals(actions: pl.DataFrame, treaties: pl.DataFrame, entities: pl
                      successions: pl.DataFrame) -> pl.DataFrame:
     """treaty_action rows -> party and signatory intervals, closed by withdrawal or the state's end."""
     first = _earliest(actions)
-    valid_to = dict(zip(entities["entity_id"], entities["valid_to"]))
-    in_force = dict(zip(treaties["treaty_id"], treaties["entry_into_force"]))
+    valid_to = dict(zip(entities["entity_id"], entities["valid_to"], strict=False))
+    in_force = dict(zip(treaties["treaty_id"], treaties["entry_into_force"], strict=False))
     rows = []
     for (treaty, entity), grp in first.group_by("treaty_id", "entity_id"):
-        by_action = dict(zip(grp["action"], grp["action_date"]))
+        by_action = dict(zip(grp["action"], grp["action_date"], strict=False))
         party = min(((by_action[a], a) for a in PARTY_ACTIONS if a in by_action), default=None)
         signed = by_action.get("signature")
         withdrawn = by_action.get("withdrawal")
@@ -98,7 +98,7 @@ def reconcile(curated: pl.DataFrame, wikidata: pl.DataFrame) -> pl.DataFrame:
                     rows.append((org, entity, "missing_in_curated", str(w["start_date"]), None,
                                  "Wikidata statement ignored: curated reference lists no such membership"))
                 continue
-            for c, w in zip(c_rows, w_rows):
+            for c, w in zip(c_rows, w_rows, strict=False):
                 for field, issue in (("start_date", "start_date_differs"), ("end_date", "end_date_differs")):
                     if c[field] != w[field]:
                         wv, cv = w[field], c[field]

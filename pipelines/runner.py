@@ -1,86 +1,184 @@
-"""Run the flow's steps in order without Dagster (the CLI path), then check, then publish or refuse.
+"""Run the plan as one transaction (the CLI executor; Dagster's is in ``assets/``).
 
-The same step functions are Dagster assets in ``assets/``; this runner exists so the CLI starts fast and
-prints plain progress instead of an orchestrator's event log.
+Lock the home, sweep a crashed run's residue, copy the published warehouse into a private build, run the
+planned steps, check, then publish with one rename or leave everything as it was. Either way the run's own
+files are removed and its record is appended to ``runs.jsonl`` (and, when published, to the ``run`` table).
 """
 from __future__ import annotations
 
-import sys
+import errno
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+
+import duckdb
+import polars as pl
 
 from . import checks
 from .config import SOURCES, Settings
-from .errors import ChecksFailed
-from .flow import STEPS, current_batch
-from .warehouse import build_connection, publish
+from .errors import ArmsflowError, ChecksFailed, DiskError
+from .plan import Step, plan
+from .publish import publish
+from .runs import (
+    Load,
+    Progress,
+    RunContext,
+    new_run_id,
+    read_run_log,
+    remove_build,
+    run_lock,
+    start_build,
+    stderr_progress,
+    sweep,
+)
+from .stages.common import current_batch_ids
+from .steps import STEPS
+from .warehouse import connect, ensure_tables, run_sql_file
 
-Progress = Callable[[str], None]
-
-
-def stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM}
 
 
 @dataclass
 class RunSummary:
     run_id: str
+    loads: dict[str, Load] = field(default_factory=dict)
     steps: dict[str, dict] = field(default_factory=dict)
     outcomes: list = field(default_factory=list)
     published: bool = False
     seconds: float = 0.0
 
 
-def sources_without_batch(settings: Settings) -> set[str]:
-    if not settings.build_path.exists():
-        return set(SOURCES)
-    with build_connection(settings) as con:
-        return {s for s in SOURCES if current_batch(con, s).height == 0}
+def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
+    """Note which batch of each source these tables were just built from (checked by a blocking rule)."""
+    ensure_tables(con, "table_batch")
+    batches = current_batch_ids(con)
+    con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
+    con.executemany("INSERT INTO table_batch VALUES (?, ?, ?, ?)",
+                    [(t, s, batches.get(s), run_id) for t in tables for s in SOURCES])
 
 
-def plan_steps(settings: Settings, fetch: set[str]) -> list:
-    """Raw steps for the sources to fetch (plus any never loaded, replayed), every later step always."""
-    wanted = fetch | sources_without_batch(settings)
-    return [s for s in STEPS if s.group != "raw" or s.name.removeprefix("raw_") in wanted]
+def execute_step(step: Step, ctx: RunContext) -> dict:
+    result = step.run(ctx)
+    if step.tables:
+        with connect(ctx.build_path) as con:
+            record_lineage(con, step.tables, ctx.run_id)
+    return result
 
 
-def run_all_checks(settings: Settings, run_id: str, contracts: bool = True, accept_smaller: bool = False) -> list:
-    with build_connection(settings) as con:
+def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False) -> list:
+    with connect(ctx.build_path) as con:
         outcomes = checks.run_rules(con)
         if contracts:
             from .contracts import previous_counts, run_contracts
-            previous = {} if accept_smaller else previous_counts(settings.published_path)
+            previous = {} if accept_smaller else previous_counts(ctx.settings.published_path)
             outcomes += run_contracts(con, previous)
-        checks.record(con, run_id, outcomes)
+        checks.record(con, ctx.run_id, outcomes)
     return outcomes
 
 
-def run(settings: Settings, fetch: set[str], progress: Progress = stderr_progress, before: Callable | None = None,
-        contracts: bool = True, accept_smaller: bool = False) -> RunSummary:
-    """Run the steps; publish only if every blocking check passed, else raise ChecksFailed with the report."""
-    started = time.perf_counter()
-    summary = RunSummary(run_id=f"cli-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}")
-    live_sources = fetch if settings.live else set()
-    steps = plan_steps(settings, fetch)
-    if before:
-        before()
+def check_counts(outcomes: list) -> dict:
+    return {"passed": sum(o.passed for o in outcomes), "blocking_failures": sum(o.blocking_failure for o in outcomes),
+            "warnings": sum(not o.passed and o.severity == "warn" for o in outcomes)}
+
+
+def write_run_table(ctx: RunContext, record: dict) -> None:
+    """The published file's ``run`` table: every run logged so far (failed ones too) plus this one."""
+    rows = [r for r in read_run_log(ctx.settings) if r.get("run_id") != record["run_id"]] + [record]
+    frame = pl.DataFrame([{**r, **{k: _json(r.get(k)) for k in ("payloads", "counts", "checks")},
+                           "sources": list(r.get("sources") or [])} for r in rows],
+                         schema={"run_id": pl.Utf8, "command": pl.Utf8, "sources": pl.List(pl.Utf8),
+                                 "payloads": pl.Utf8, "counts": pl.Utf8, "checks": pl.Utf8, "published": pl.Boolean,
+                                 "error": pl.Utf8, "started_at": pl.Utf8, "seconds": pl.Float64}, strict=False)
+    with connect(ctx.build_path) as con:
+        run_sql_file(con, "tables/run.sql")
+        con.register("_runs", frame.to_arrow())
+        con.execute("INSERT INTO run BY NAME SELECT * REPLACE (payloads::JSON AS payloads, counts::JSON AS counts, "
+                    "checks::JSON AS checks, started_at::TIMESTAMPTZ AS started_at) FROM _runs")
+        con.unregister("_runs")
+
+
+def _json(value) -> str | None:
+    import json
+    return None if value is None else json.dumps(value, default=str)
+
+
+def _payloads(ctx: RunContext) -> dict:
+    with connect(ctx.build_path) as con:
+        ensure_tables(con, "load_manifest")
+        rows = con.execute("SELECT source, any_value(origin), any_value(source_release), list(sha256 ORDER BY "
+                           "request_name) FROM load_manifest WHERE run_id = ? GROUP BY source", [ctx.run_id]).fetchall()
+    return {s: {"origin": o, "release": r, "sha256": h} for s, o, r, h in rows}
+
+
+def as_disk_error(exc: BaseException, settings: Settings) -> BaseException:
+    if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
+        return DiskError(exc.filename or settings.home, exc.strerror or str(exc), settings.home)
+    if isinstance(exc, duckdb.Error) and any(w in str(exc) for w in ("No space left", "Permission denied",
+                                                                     "Read-only file system", "Disk quota")):
+        return DiskError("the build file", str(exc).splitlines()[0], settings.home)
+    return exc
+
+
+def run(settings: Settings, command: str, choose_loads: Callable[[Settings], dict[str, Load]], *,
+        contracts: bool = True, accept_smaller: bool = False, wait: bool = False,
+        progress: Progress = stderr_progress) -> RunSummary:
+    """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind."""
+    summary = RunSummary(run_id=new_run_id("cli"))
+    started, started_at = time.perf_counter(), datetime.now(timezone.utc)
+    record = {"run_id": summary.run_id, "command": command, "sources": [], "published": False, "error": None,
+              "started_at": started_at.isoformat(), "seconds": 0.0}
+    try:
+        with run_lock(settings, summary.run_id, command, wait, progress):
+            sweep(settings)
+            summary.loads = choose_loads(settings)
+            record["sources"] = sorted(summary.loads)
+            build, base = start_build(settings, summary.run_id)
+            ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base)
+            try:
+                _execute(ctx, summary, record, contracts, accept_smaller, started)
+            except BaseException as exc:
+                record["error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise
+            finally:
+                record["seconds"] = round(time.perf_counter() - started, 3)
+                from .runs import log_run
+                log_run(settings, record)
+                remove_build(ctx)
+    except (ArmsflowError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        converted = as_disk_error(exc, settings)
+        if converted is exc:
+            raise
+        raise converted from None
+    summary.published = True
+    summary.seconds = record["seconds"]
+    return summary
+
+
+def _execute(ctx: RunContext, summary: RunSummary, record: dict, contracts: bool, accept_smaller: bool,
+             started: float) -> None:
+    steps = plan(STEPS, ctx.loads)
     for i, step in enumerate(steps, 1):
         t0 = time.perf_counter()
-        source = step.name.removeprefix("raw_")
-        step_settings = settings.with_live(source in live_sources) if step.group == "raw" else settings
-        progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
-        summary.steps[step.name] = step.run(step_settings)
+        ctx.progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
+        summary.steps[step.name] = execute_step(step, ctx)
         shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
-        progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
-    progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
-    summary.outcomes = run_all_checks(settings, summary.run_id, contracts, accept_smaller)
-    summary.seconds = time.perf_counter() - started
+        ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
+    record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
+    record["payloads"] = _payloads(ctx)
+    ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
+    summary.outcomes = run_checks(ctx, contracts, accept_smaller)
+    record["checks"] = check_counts(summary.outcomes)
     if any(o.blocking_failure for o in summary.outcomes):
         raise ChecksFailed("Refresh not published: the previous warehouse is unchanged.\n" +
                            checks.report(summary.outcomes))
-    publish(settings)
-    summary.published = True
-    summary.seconds = time.perf_counter() - started
-    return summary
+    record["published"] = True
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    write_run_table(ctx, record)
+    try:
+        publish(ctx)
+    except BaseException:
+        record["published"] = False
+        raise

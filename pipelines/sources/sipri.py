@@ -15,7 +15,15 @@ import polars as pl
 
 from ..errors import PayloadError
 from ..fetch import Request
-from .text_table import cast_columns, join_reasons, quarantine_frame, release_from_preamble, rows_to_frame, split_preamble
+from .sniff import decode_text
+from .text_table import (
+    cast_columns,
+    join_reasons,
+    quarantine_frame,
+    release_from_preamble,
+    rows_to_frame,
+    split_preamble,
+)
 
 SOURCE = "sipri"
 API_PATH = "/api/p/trades/trade-register-csv/"
@@ -122,7 +130,7 @@ def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, col
             "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")))]).alias("reason"))
     bad = frame.filter(pl.col("reason").is_not_null())
     quarantine = pl.concat([quarantine_frame(SOURCE, sha, pre_bad),
-                            quarantine_frame(SOURCE, sha, list(zip(bad["line_no"], bad["raw_text"], bad["reason"])))]
+                            quarantine_frame(SOURCE, sha, list(zip(bad["line_no"], bad["raw_text"], bad["reason"], strict=False)))]
                            ).sort("line_no")
     good = frame.filter(pl.col("reason").is_null()).select(["line_no", "raw_text", *columns])
     return good, quarantine
@@ -172,7 +180,7 @@ def legacy_deal_keys(frame: pl.DataFrame) -> pl.Series:
 
 def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export") -> Parsed:
     """Legacy file -> one row per deal with totals and a list of delivery years."""
-    text = body.decode("cp1252")
+    text, _encoding = decode_text(body, SOURCE, what)
     lines = text.split("\n")
     preamble, data = split_preamble([l.rstrip("\r") for l in lines], SOURCE, what, LEGACY_HEADER)
     records = _join_broken_lines(data, len(LEGACY_HEADER) - 1)

@@ -11,6 +11,8 @@ CREATE TABLE IF NOT EXISTS load_manifest (
     raw_path          VARCHAR   NOT NULL,
     format            VARCHAR   NOT NULL,
     source_release    VARCHAR,
+    origin            VARCHAR   NOT NULL CHECK (origin IN ('recording', 'live', 'import')),
+    run_id            VARCHAR   NOT NULL,   -- the run that landed it
     rows_in           BIGINT,
     rows_loaded       BIGINT,
     rows_quarantined  BIGINT,

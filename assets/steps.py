@@ -1,0 +1,52 @@
+"""Assets from the step declarations in ``pipelines.steps``: raw -> staging -> warehouse -> marts -> publish.
+
+Each asset runs the same ``execute_step`` as the CLI against the run's private build. ``published_warehouse``
+materialises only if every blocking check upstream passed, and publishes
+the build with one atomic rename.
+"""
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.plan import Step, ordered
+from pipelines.publish import publish
+from pipelines.runner import _payloads, write_run_table
+from pipelines.runner import execute_step as run_step
+from pipelines.steps import STEPS
+
+from .resources import ArmsflowResource
+
+
+def _metadata(result: dict) -> dict:
+    return {k: (v if isinstance(v, (int, float, str)) else dg.MetadataValue.json(v)) for k, v in result.items()}
+
+
+def _asset_for(step: Step) -> dg.AssetsDefinition:
+    @dg.asset(name=step.name, group_name=step.group, deps=list(step.deps), kinds=set(step.kinds),
+              description=step.description, metadata={"tables": ", ".join(step.tables)} if step.tables else None)
+    def _asset(context: dg.AssetExecutionContext, armsflow: ArmsflowResource) -> dg.MaterializeResult:
+        result = run_step(step, armsflow.ctx)
+        context.log.info(f"{step.name}: {result}")
+        armsflow.record.setdefault("counts", {})[step.name] = {k: v for k, v in result.items() if k != "unresolved"}
+        return dg.MaterializeResult(metadata=_metadata(result))
+
+    return _asset
+
+
+step_assets = [_asset_for(s) for s in ordered(STEPS)]
+
+
+@dg.asset(group_name="publish", deps=[s.name for s in STEPS if s.group == "marts"], kinds={"duckdb"},
+          description="The checked build, atomically renamed over the warehouse readers open.")
+def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
+    ctx, record = armsflow.ctx, armsflow.record
+    record["payloads"] = _payloads(ctx)
+    record["published"] = True
+    write_run_table(ctx, record)
+    try:
+        publish(ctx)
+    except BaseException as exc:
+        record["published"], record["error"] = False, str(exc)
+        raise
+    path = ctx.settings.published_path
+    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size, "run_id": ctx.run_id})

@@ -1,0 +1,94 @@
+"""Raw: fetch (live), replay (bundled recording) or read (a user's file), then land every payload as received."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import ArmsflowError
+from ..fetch import Payload, Request, fetch_live, fetch_recorded
+from ..raw import land
+from ..runs import Load, RunContext
+from ..sources import sipri, unoda, wikidata
+from ..sources.sniff import describe_binary
+from ..warehouse import connect, ensure_tables
+from .common import reference
+
+FORMATS = {"sipri": "trade-register-csv", "unoda": "unoda-graphql", "wikidata": "sparql-json"}
+SIPRI_FIRST_YEAR = 1950
+
+
+def live_plan(settings, source: str) -> list[Request]:
+    if source == "sipri":
+        return sipri.plan_requests(SIPRI_FIRST_YEAR, datetime.now(timezone.utc).year)
+    if source == "unoda":
+        return unoda.plan_requests(reference(settings, "treaties.csv")["unoda_short_name"].to_list())
+    orgs = reference(settings, "organisations.csv").filter(pl.col("kind") == "alliance")
+    return wikidata.plan_requests(dict(zip(orgs["source_key"], orgs["wikidata_qid"], strict=True)))
+
+
+def new_batch_id(source: str) -> str:
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{source}"
+
+
+def file_format(source: str, body: bytes) -> str:
+    """A saved SIPRI API response is JSON; anything else is read as a legacy export (the parser decides)."""
+    return "trade-register-csv" if body.lstrip()[:1] == b"{" else "legacy-export"
+
+
+def read_user_file(source: str, path: Path) -> Payload:
+    if path.is_dir():
+        raise ArmsflowError(f"import-{source}: {path} is a directory; give the path of the exported file inside it")
+    if not path.exists():
+        raise ArmsflowError(f"import-{source}: no such file {path}")
+    body = path.read_bytes()
+    if not body.strip():
+        raise ArmsflowError(f"import-{source}: {path} is empty; download the export again")
+    binary = describe_binary(body)
+    if binary:
+        raise ArmsflowError(f"import-{source}: {path} is {binary}, not a SIPRI export (a CSV file or a saved API "
+                            "response); nothing was changed")
+    req = Request(source, f"import:{path.name}", "FILE", str(path.resolve()))
+    return Payload(req, body, f"file://{path.resolve()}", datetime.now(timezone.utc))
+
+
+def land_batch(ctx: RunContext, source: str, payloads: list[Payload], formats: list[str], origin: str) -> dict:
+    """Keep every payload as received and record it in load_manifest as one batch of this run."""
+    batch = new_batch_id(source)
+    landed = [land(p, ctx.settings.raw_dir, fmt) for p, fmt in zip(payloads, formats, strict=True)]
+    manifest = pl.DataFrame({
+        "batch_id": [batch] * len(landed), "source": [x.source for x in landed],
+        "request_name": [x.request_name for x in landed], "request": [json.dumps(x.request) for x in landed],
+        "url": [x.url for x in landed], "fetched_at": [x.fetched_at for x in landed],
+        "sha256": [x.sha256 for x in landed], "bytes": [x.bytes for x in landed],
+        "raw_path": [x.path for x in landed], "format": [x.format for x in landed],
+        "source_release": [p.release for p in payloads], "origin": [origin] * len(landed),
+        "run_id": [ctx.run_id] * len(landed)}, schema_overrides={"source_release": pl.Utf8})
+    with connect(ctx.build_path) as con:
+        ensure_tables(con, "load_manifest")
+        con.register("_m", manifest.to_arrow())
+        con.execute("INSERT INTO load_manifest BY NAME SELECT * REPLACE (fetched_at::TIMESTAMPTZ AS fetched_at, "
+                    "request::JSON AS request) FROM _m")
+    return {"batch_id": batch, "payloads": len(landed), "bytes": sum(x.bytes for x in landed), "origin": origin}
+
+
+def raw_step(source: str):
+    def run(ctx: RunContext) -> dict:
+        load: Load | None = ctx.loads.get(source)
+        if load is None:
+            return {"kept": "current data"}
+        if load.mode == "live":
+            payloads = fetch_live(live_plan(ctx.settings, source), ctx.settings, ctx.progress)
+            formats = [FORMATS[source]] * len(payloads)
+        elif load.mode == "replay":
+            payloads = fetch_recorded(source, recorded_dir=ctx.settings.recorded_dir)
+            formats = [FORMATS[source]] * len(payloads)
+        else:
+            payloads = [read_user_file(source, load.path)]
+            formats = [file_format(source, payloads[0].body)]
+        return land_batch(ctx, source, payloads, formats, load.origin)
+
+    run.__name__ = f"raw_{source}"
+    return run

@@ -1,0 +1,70 @@
+"""Staging: parse the source's current batch into ``staging.<table>``; unreadable rows go to quarantine."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from ..runs import RunContext
+from ..sources import sipri, unoda, wikidata
+from ..sources.text_table import QUARANTINE_SCHEMA
+from ..warehouse import connect
+from .common import current_batch, quarantine, set_counts
+
+
+def parse_sipri(m: dict, body: bytes):
+    parse = sipri.parse_legacy_export if m["format"] == "legacy-export" else sipri.parse_trade_register
+    parsed = parse(body, m["sha256"], f"{m['request_name']} ({m['url']})")
+    trades = parsed.trades.with_columns(source_format=pl.lit(m["format"]), source_release=pl.lit(parsed.release))
+    return trades, parsed.quarantine, parsed.rows_in, parsed.release
+
+
+def parse_unoda(m: dict, body: bytes):
+    return (*unoda.parse_treaty_actions(body, m["request_name"], m["sha256"]), None)
+
+
+def parse_wikidata(m: dict, body: bytes):
+    return (*wikidata.parse_memberships(body, m["request_name"], m["sha256"]), None)
+
+
+STAGING = {"sipri": ("sipri_trade", parse_sipri, None), "unoda": ("treaty_action", parse_unoda, unoda.ACTION_SCHEMA),
+           "wikidata": ("alliance_membership", parse_wikidata, wikidata.MEMBER_SCHEMA)}
+
+
+def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Every payload of a batch -> (rows, quarantine, per-request counts); a recording's own label wins."""
+    frames, quarantined, counts = [], [], []
+    for m in batch.iter_rows(named=True):
+        frame, q, rows_in, release = parse(m, Path(m["raw_path"]).read_bytes())
+        release = m["source_release"] or release
+        if release and "source_release" in frame.columns:
+            frame = frame.with_columns(source_release=pl.lit(release))
+        frames.append(frame)
+        quarantined.append(q)
+        counts.append({"request_name": m["request_name"], "rows_in": rows_in, "source_release": release})
+    rows = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(schema=empty_schema)
+    q = pl.concat(quarantined) if quarantined else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    return rows, q, pl.DataFrame(counts, schema={"request_name": pl.Utf8, "rows_in": pl.Int64,
+                                                 "source_release": pl.Utf8})
+
+
+def stage_step(source: str):
+    table, parse, empty_schema = STAGING[source]
+
+    def run(ctx: RunContext) -> dict:
+        if source not in ctx.loads:
+            return {"kept": "current staging"}
+        with connect(ctx.build_path) as con:
+            batch = current_batch(con, source)
+            rows, q, counts = parse_batch(batch, parse, empty_schema)
+            con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+            con.register("_t", rows.to_arrow())
+            con.execute(f"CREATE OR REPLACE TABLE staging.{table} AS SELECT * FROM _t")
+            con.unregister("_t")
+            quarantine(con, source, "parse", q)
+            if counts.height:
+                set_counts(con, batch["batch_id"][0], counts)
+        return {"rows": rows.height, "quarantined": q.height, "payloads": batch.height}
+
+    run.__name__ = f"stage_{source}"
+    return run

@@ -1,0 +1,45 @@
+"""The flow, declared once. Both executors (the CLI runner and the Dagster assets in ``assets/``) order these
+steps with ``pipelines.plan`` and run them with ``pipelines.runner.execute_step``.
+
+raw (per source) -> staging (per source) -> entity -> deal | treaty_action -> membership -> nuclear_status -> marts
+"""
+from __future__ import annotations
+
+from .config import SOURCES
+from .plan import Step
+from .stages.deals import build_deals
+from .stages.entity import build_entities
+from .stages.marts import mart_step
+from .stages.memberships import build_membership, build_nuclear_status
+from .stages.raw import raw_step
+from .stages.staging import stage_step
+from .stages.treaties import build_treaties
+
+MARTS = {
+    "mart_transfer_enriched": "each deal with both parties' alliance, treaty and nuclear status as of the order year",
+    "mart_country_year": "entity x year: TIV imported and exported, memberships, nuclear status",
+    "mart_dyad_year": "supplier x recipient x year: TIV, shared alliances, both statuses",
+}
+
+STEPS: list[Step] = [
+    *(Step(f"raw_{s}", "raw", (), raw_step(s), f"{s} payloads fetched (live), replayed (recorded) or imported, "
+           "kept as received", source=s, kinds=("python",)) for s in SOURCES),
+    *(Step(f"stg_{s}", "staging", (f"raw_{s}",), stage_step(s), f"{s} payloads parsed; unreadable rows quarantined",
+           source=s, kinds=("polars", "duckdb")) for s in SOURCES),
+    Step("entity", "staging", tuple(f"stg_{s}" for s in SOURCES), build_entities,
+         "every raw name resolved to one entity (states, former states, armed groups, organisations)",
+         kinds=("polars", "duckdb"), tables=("entity", "entity_alias")),
+    Step("deal", "warehouse", ("entity",), build_deals, "SIPRI deals and their deliveries per year",
+         kinds=("polars", "duckdb"), tables=("deal", "delivery")),
+    Step("treaty_action", "warehouse", ("entity",), build_treaties, "treaties and UNODA treaty actions",
+         kinds=("polars", "duckdb"), tables=("treaty", "organisation", "treaty_action")),
+    Step("membership", "warehouse", ("treaty_action",), build_membership,
+         "treaty and alliance membership intervals; Wikidata reconciled against curated facts",
+         kinds=("polars", "duckdb"), tables=("membership", "reconciliation", "wikidata_membership")),
+    Step("nuclear_status", "warehouse", ("membership",), build_nuclear_status,
+         "nuclear status intervals derived from NPT membership and curated facts", kinds=("polars", "duckdb"),
+         tables=("nuclear_status",)),
+    *(Step(name, "marts", ("deal", "nuclear_status"), mart_step(name), text, tables=(name,))
+      for name, text in MARTS.items()),
+]
+STEP_BY_NAME = {s.name: s for s in STEPS}
