@@ -35,7 +35,7 @@ lint: install
 
 dev: install
 	mkdir -p $(ARMSFLOW_HOME)/dagster && cp assets/dagster.yaml $(ARMSFLOW_HOME)/dagster/dagster.yaml
-	DAGSTER_HOME=$(ARMSFLOW_HOME)/dagster ARMSFLOW_HOME=$(ARMSFLOW_HOME) $(BIN)/dagster dev -m assets.definitions -p $(PORT)
+	DAGSTER_HOME=$(ARMSFLOW_HOME)/dagster ARMSFLOW_HOME=$(ARMSFLOW_HOME) $(BIN)/dagster dev -p $(PORT)
 
 clean:
 	rm -rf .armsflow .pytest_cache

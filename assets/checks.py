@@ -3,7 +3,6 @@
 Error-level checks are blocking: a failure stops everything downstream, ``published_warehouse`` included, so the
 published file stays as it was. Checks read the run's private build.
 """
-from __future__ import annotations
 
 import dagster as dg
 

@@ -4,7 +4,6 @@ Each asset runs the same ``execute_step`` as the CLI against the run's private b
 materialises only if every blocking check upstream passed, and publishes
 the build with one atomic rename.
 """
-from __future__ import annotations
 
 import dagster as dg
 

@@ -17,13 +17,14 @@ import polars as pl
 
 from . import checks
 from .config import SOURCES, Settings
-from .errors import ArmsflowError, ChecksFailed, DiskError
+from .errors import ArmsflowError, ChecksFailed, DiskError, RunLocked
 from .plan import Step, plan
 from .publish import publish
 from .runs import (
     Load,
     Progress,
     RunContext,
+    log_run,
     new_run_id,
     read_run_log,
     remove_build,
@@ -36,7 +37,7 @@ from .stages.common import current_batch_ids
 from .steps import STEPS
 from .warehouse import connect, ensure_tables, run_sql_file
 
-DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM}
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
 
 
 @dataclass
@@ -79,7 +80,8 @@ def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = F
 
 def check_counts(outcomes: list) -> dict:
     return {"passed": sum(o.passed for o in outcomes), "blocking_failures": sum(o.blocking_failure for o in outcomes),
-            "warnings": sum(not o.passed and o.severity == "warn" for o in outcomes)}
+            "warnings": sum(not o.passed and o.severity == "warn" for o in outcomes),
+            "failed": sorted(o.check_name for o in outcomes if not o.passed)}
 
 
 def write_run_table(ctx: RunContext, record: dict) -> None:
@@ -142,9 +144,11 @@ def run(settings: Settings, command: str, choose_loads: Callable[[Settings], dic
                 raise
             finally:
                 record["seconds"] = round(time.perf_counter() - started, 3)
-                from .runs import log_run
                 log_run(settings, record)
                 remove_build(ctx)
+    except RunLocked as exc:
+        log_run(settings, {**record, "error": str(exc).split(":")[0], "seconds": round(time.perf_counter() - started, 3)})
+        raise
     except (ArmsflowError, KeyboardInterrupt):
         raise
     except BaseException as exc:

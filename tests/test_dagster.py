@@ -10,8 +10,8 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.config import CONTRACTS_DIR
-from pipelines.definitions import defs
-from pipelines.flow import STEPS
+from assets.definitions import defs
+from pipelines.steps import STEPS
 
 pytestmark = pytest.mark.integration
 

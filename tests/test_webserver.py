@@ -1,5 +1,5 @@
 """The real Dagster webserver: the code location loads, shows the whole graph, and a run launched through its
-GraphQL API (what the UI's Materialize button calls) builds the same warehouse, on the multiprocess executor."""
+GraphQL API (what the UI's Materialize button calls) builds the same warehouse, on the in-process executor."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,8 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from pipelines.flow import STEPS
+from pipelines.config import REPO_ROOT
+from pipelines.steps import STEPS
 
 pytestmark = pytest.mark.integration
 BIN = Path(sys.executable).parent
@@ -37,7 +38,8 @@ def webserver(tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster"), "ARMSFLOW_HOME": str(tmp_path / "home")}
     (tmp_path / "dagster").mkdir()
     log = open(tmp_path / "dagster.log", "w")
-    proc = subprocess.Popen([str(BIN / "dagster"), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+    # No -m: `dagster dev` reads [tool.dagster] in pyproject.toml, which names the code location "armsflow".
+    proc = subprocess.Popen([str(BIN / "dagster"), "dev", "-h", "127.0.0.1", "-p", str(port)], cwd=REPO_ROOT,
                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.time() + 120
@@ -61,7 +63,7 @@ def test_ui_loads_the_graph_and_materialises_the_same_warehouse(webserver, tmp_p
     assert {n["assetKey"]["path"][0] for n in nodes} == {s.name for s in STEPS} | {"published_warehouse"}
     launched = graphql(port, """mutation($p: ExecutionParams!) { launchRun(executionParams: $p) {
         __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }""",
-                       {"p": {"selector": {"repositoryLocationName": "pipelines.definitions",
+                       {"p": {"selector": {"repositoryLocationName": "armsflow",
                                            "repositoryName": "__repository__", "jobName": "refresh"}}})["launchRun"]
     assert launched["__typename"] == "LaunchRunSuccess", launched
     run_id = launched["run"]["runId"]
