@@ -23,3 +23,18 @@ def refreshed_home(tmp_path_factory, name: str, *args: str):
         mp.setenv("ARMSFLOW_HOME", str(home))
         assert main(["refresh", *args]) == 0
     return home
+
+
+@pytest.fixture(scope="session")
+def baseline_home(tmp_path_factory):
+    """One warehouse published from the bundled data, shared read-only by every test that starts from it."""
+    return refreshed_home(tmp_path_factory, "baseline", "--no-contracts")
+
+
+@pytest.fixture
+def published_home(baseline_home, home):
+    """A private copy of the baseline in this test's ARMSFLOW_HOME, to change freely."""
+    import shutil
+
+    shutil.copytree(baseline_home, home)
+    return home

@@ -6,12 +6,11 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+import polars as pl
 from werkzeug import Request, Response
 
 from pipelines.config import RECORDED_DIR, reference_dir
 from tests.wire import API_ROWS, api_response
-
-import polars as pl
 
 
 @dataclass

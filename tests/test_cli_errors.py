@@ -11,22 +11,19 @@ import duckdb
 import pytest
 
 from tests.cliproc import ARMSFLOW, env_for, residue, run
-from tests.conftest import refreshed_home
 from tests.wire import legacy_csv
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    return refreshed_home(tmp_path_factory, "cli-errors", "--no-contracts")
+@pytest.fixture
+def published(baseline_home):
+    return baseline_home
 
 
 @pytest.fixture
-def own_home(published, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(published, home)
-    return home
+def own_home(published_home):
+    return published_home
 
 
 def one_paragraph(proc: subprocess.CompletedProcess, *words: str) -> None:

@@ -1,16 +1,19 @@
 """The Dagster code location: whole graph materialised in process, blocking checks, graph snapshot, sensor."""
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 
+from assets.definitions import defs
 from pipelines.cli import main
 from pipelines.config import CONTRACTS_DIR
-from assets.definitions import defs
 from pipelines.steps import STEPS
 
 pytestmark = pytest.mark.integration
@@ -22,6 +25,33 @@ TABLES = ("deal", "delivery", "entity", "entity_alias", "treaty_action", "member
 def counts(path):
     with duckdb.connect(str(path), read_only=True) as con:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
+
+
+def describe_definitions() -> dict:
+    """Every asset's key, deps, group and kinds, every check, job, schedule and sensor: a reviewable graph."""
+    graph = defs.resolve_asset_graph()
+    assets = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        assets[key.to_user_string()] = {"deps": sorted(p.to_user_string() for p in node.parent_keys),
+                                        "group": node.group_name, "kinds": sorted(node.kinds)}
+    return {"assets": assets,
+            "checks": sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys),
+            "jobs": sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")),
+            "schedules": sorted((s.name, s.cron_schedule, s.job_name) for s in defs.schedules),
+            "sensors": sorted(s.name for s in defs.sensors)}
+
+
+def test_definitions_snapshot():
+    """Regenerate with ARMSFLOW_UPDATE_SNAPSHOT=1 after a deliberate graph change, and review the diff."""
+    now = json.loads(json.dumps(describe_definitions()))
+    if os.environ.get("ARMSFLOW_UPDATE_SNAPSHOT"):
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n")
+    assert now == json.loads(SNAPSHOT.read_text())
 
 
 def test_graph_snapshot():
@@ -78,3 +108,24 @@ def test_schedules():
     weekly = defs.resolve_schedule_def("weekly_treaties_alliances")
     assert weekly.cron_schedule == "0 4 * * 1" and weekly.job_name == "refresh_treaties_alliances"
     assert defs.resolve_schedule_def("sipri_after_spring_release").job_name == "refresh_sipri"
+
+
+def test_a_dagster_run_refuses_while_another_writer_holds_the_home(home):
+    from pipelines.config import load_settings
+    from pipelines.runs import run_lock
+
+    with run_lock(load_settings(), "cli-test-run", "import-sipri big.csv"):
+        result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
+                                                                    raise_on_error=False)
+    assert not result.success
+    assert not (home / "warehouse.duckdb").exists()
+    text = str(result.all_events)
+    assert "another run is writing" in text and "import-sipri big.csv" in text
+
+
+def test_jobs_run_in_process_one_writer_at_a_time():
+    job = defs.resolve_job_def("refresh")
+    assert job.executor_def.name == "in_process"
+    assert job.tags.get("armsflow/writer") == "home"
+    yaml_text = (Path(__file__).parent.parent / "assets" / "dagster.yaml").read_text()
+    assert "armsflow/writer" in yaml_text and "limit: 1" in yaml_text

@@ -16,22 +16,10 @@ import pytest
 
 from pipelines.cli import main
 from pipelines.config import CONTRACTS_DIR
-from tests.conftest import refreshed_home
 from tests.served import Sources, recorded, serve
 from tests.wire import API_ROWS, LEGACY_ROWS, legacy_csv
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    return refreshed_home(tmp_path_factory, "baseline", "--no-contracts")
-
-
-@pytest.fixture
-def published_home(baseline, home):
-    shutil.copytree(baseline, home)
-    return home
 
 
 def unoda_with(name: str, *actions: tuple[str, str, str]) -> bytes:

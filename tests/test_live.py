@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
-from tests.served import Sources, recorded, serve
 from pipelines.sources.sipri import API_HEADER
+from tests.served import Sources, recorded, serve
 from tests.wire import API_ROWS, api_response
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import time
 
@@ -11,22 +10,9 @@ import duckdb
 import pytest
 
 from tests.cliproc import consistent, residue, run, start
-from tests.conftest import refreshed_home
 from tests.wire import LEGACY_ROWS, api_response, legacy_csv
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    return refreshed_home(tmp_path_factory, "runs-baseline", "--no-contracts")
-
-
-@pytest.fixture
-def published_home(baseline, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(baseline, home)
-    return home
 
 
 @pytest.fixture
@@ -176,3 +162,37 @@ def test_a_mixed_warehouse_fails_the_lineage_rule(published_home):
                     "AND source = 'sipri'")
     checked = run(published_home, "check", "--no-contracts")
     assert checked.returncode == 1 and "FAILED  tables_from_current_batches" in checked.stdout
+
+
+def test_twenty_readers_during_a_refresh_never_fail(published_home):
+    """Readers open the published file read-only per query while a refresh publishes over it."""
+    import threading
+
+    from pipelines.config import load_settings
+    from pipelines.readers import open_published, run_query
+
+    settings = load_settings().with_home(published_home)
+    latencies, failures, stop = [], [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            try:
+                with open_published(settings) as con:
+                    run_query(con, "SELECT count(*) FROM mart_transfer_enriched JOIN deal USING (deal_id)")
+            except Exception as exc:  # any failure is the finding
+                failures.append(repr(exc))
+            latencies.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=reader) for _ in range(20)]
+    for t in threads:
+        t.start()
+    refresh = run(published_home, "refresh", "--replay", "--no-contracts")
+    stop.set()
+    for t in threads:
+        t.join()
+    assert refresh.returncode == 0, refresh.stderr
+    assert failures == [] and len(latencies) > 20
+    latencies.sort()
+    print(f"20 readers: {len(latencies)} queries, median {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+          f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
