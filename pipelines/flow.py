@@ -19,7 +19,7 @@ from . import membership as mem
 from .config import Settings, reference_dir
 from .fetch import Payload, Request, fetch_live, fetch_recorded
 from .raw import land
-from .sources import sipri, unoda, wikidata
+from .sources import sipri, sipri_tiv, unoda, wikidata
 from .sources.text_table import QUARANTINE_SCHEMA, join_reasons
 from .warehouse import build_connection, ensure_tables, replace_rows, replace_table, run_sql_file, table_frame
 
@@ -393,6 +393,43 @@ def mart_step(name: str) -> Callable[[Settings], dict]:
     return run
 
 
+# ---------------------------------------------------------------- SIPRI TIV tables (isolated; see sipri_tiv.py)
+def import_sipri_tiv_file(settings: Settings, path: Path) -> dict:
+    """A SIPRI TIV table the user downloaded becomes the current sipri_tiv batch."""
+    req = Request("sipri_tiv", f"import:{path.name}", "FILE", str(path.resolve()))
+    payload = Payload(req, path.read_bytes(), f"file://{path.resolve()}", datetime.now(timezone.utc))
+    return land_batch(settings, "sipri_tiv", [payload], "tiv-table")
+
+
+def build_tiv_table(settings: Settings) -> dict:
+    """Parse the current TIV-table batch (the bundled recording when none was imported) into tiv_country_year."""
+    with build_connection(settings) as con:
+        empty = current_batch(con, "sipri_tiv").height == 0
+    if empty:
+        land_batch(settings, "sipri_tiv", fetch_recorded("sipri_tiv"), "tiv-table")
+    with build_connection(settings) as con:
+        batch = current_batch(con, "sipri_tiv")
+        frames, quarantined, counts = [], [], []
+        for m in batch.iter_rows(named=True):
+            parsed = sipri_tiv.parse_tiv_table(Path(m["raw_path"]).read_bytes(), m["sha256"],
+                                               f"{m['request_name']} ({m['url']})")
+            release = m["source_release"] or parsed.release
+            frames.append(parsed.values.with_columns(release=pl.lit(release)))
+            quarantined.append(parsed.quarantine)
+            counts.append({"request_name": m["request_name"], "rows_in": parsed.rows_in, "source_release": release,
+                           "rows_loaded": parsed.rows_in - parsed.quarantine.height,
+                           "rows_quarantined": parsed.quarantine.height})
+        frame = pl.concat(frames) if frames else pl.DataFrame(schema=sipri_tiv.SCHEMA)
+        aliases = table_frame(con, "SELECT raw_name, entity_id FROM entity_alias WHERE source = 'sipri'")
+        unmatched = sipri_tiv.load_tiv_table(con, frame, aliases)
+        _quarantine(con, "sipri_tiv", "parse", pl.concat(quarantined) if quarantined
+                    else pl.DataFrame(schema=QUARANTINE_SCHEMA))
+        if counts:
+            _set_counts(con, batch["batch_id"][0], pl.DataFrame(counts))
+    return {"values": frame.height, "quarantined": sum(q.height for q in quarantined),
+            "unmatched_parties": sorted(set(unmatched["party"]))}
+
+
 STEPS: list[Step] = [
     *(Step(f"raw_{s}", "raw", (), raw_step(s), f"{s} payloads fetched (live) or replayed (recorded), kept as received",
            ("python",)) for s in ("sipri", "unoda", "wikidata")),
@@ -414,7 +451,10 @@ STEPS: list[Step] = [
     Step("mart_transfer_enriched", "marts", ("deal", "nuclear_status"), mart_step("mart_transfer_enriched"),
          "each deal with both parties' alliance, treaty and nuclear status as of the order year", ("duckdb",),
          ("mart_transfer_enriched",)),
-    Step("mart_country_year", "marts", ("deal", "nuclear_status"), mart_step("mart_country_year"),
+    Step("tiv_country_year", "warehouse", ("entity",), build_tiv_table,
+         "SIPRI's TIV tables: per-year TIV by party (bundled subset unless a table was imported)", ("polars", "duckdb"),
+         ("tiv_country_year",)),
+    Step("mart_country_year", "marts", ("deal", "nuclear_status", "tiv_country_year"), mart_step("mart_country_year"),
          "entity x year: TIV imported and exported, memberships, nuclear status", ("duckdb",), ("mart_country_year",)),
     Step("mart_dyad_year", "marts", ("deal", "nuclear_status"), mart_step("mart_dyad_year"),
          "supplier x recipient x year: TIV, shared alliances, both statuses", ("duckdb",), ("mart_dyad_year",)),
