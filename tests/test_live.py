@@ -132,6 +132,7 @@ def test_country_year_tiv_is_zero_only_where_figures_exist(home, httpserver, mon
     with published(home) as con:
         assert con.execute("SELECT tiv_imported FROM mart_country_year WHERE entity_id = 'PAK' AND year = 2023").fetchone() == (200.0,)
         assert con.execute("SELECT tiv_imported FROM mart_country_year WHERE entity_id = 'PAK' AND year = 1990").fetchone() == (0.0,)
-    assert main(["refresh", "--no-contracts", "--accept-smaller"]) == 0  # the bundled sample has no TIV
+    assert main(["refresh", "--no-contracts", "--accept-smaller"]) == 0  # the bundled SIPRI subset has per-year TIV
     with published(home) as con:
-        assert con.execute("SELECT count(*) FROM mart_country_year WHERE tiv_imported IS NOT NULL").fetchone() == (0,)
+        assert con.execute("SELECT round(tiv_imported, 2), tiv_basis FROM mart_country_year WHERE entity_id = 'PAK' "
+                           "AND year = 2023").fetchone() == (2129.35, "register")

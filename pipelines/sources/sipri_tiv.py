@@ -78,8 +78,10 @@ def parse_tiv_table(body: bytes, sha: str = "", what: str = "TIV table") -> Pars
         line, line_no = lines[i], i + 1
         if not line.strip():
             continue
-        rows_in += 1
         fields = line.split(",")
+        if fields[0].startswith("Total world"):
+            continue  # SIPRI's closing total: not a party, not a row in
+        rows_in += 1
         if len(fields) != len(header):
             bad.append((line_no, line, f"expected {len(header)} comma-separated fields, found {len(fields)}"))
             continue
@@ -89,8 +91,6 @@ def parse_tiv_table(body: bytes, sha: str = "", what: str = "TIV table") -> Pars
         if not party or wrong:
             bad.append((line_no, line, "empty party name" if not party else
                         f"{party}: values {', '.join(wrong)} are not non-negative numbers (TIV in millions)"))
-            continue
-        if party.startswith("Total world"):
             continue
         for year, cell in zip(years, cells):
             if cell:
