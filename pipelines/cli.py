@@ -1,4 +1,4 @@
-"""armsflow command line: refresh, import-sipri, query, status, check, export.
+"""armsflow command line: refresh, import-sipri, import-sipri-tiv, query, status, check, export.
 
 argparse (standard library) is enough for six subcommands and keeps `armsflow query` fast: the query, status
 and export paths import only duckdb — never Dagster, polars or Great Expectations.
@@ -121,6 +121,20 @@ def cmd_import_sipri(args) -> int:
     return 0
 
 
+def cmd_import_sipri_tiv(args) -> int:
+    from .flow import import_sipri_tiv_file
+    from .runner import run
+
+    path = Path(args.path)
+    if not path.is_file():
+        raise ArmsflowError(f"import-sipri-tiv: no such file {path}")
+    settings = load_settings(live=False)
+    summary = run(settings, set(), before=lambda: import_sipri_tiv_file(settings, path),
+                  contracts=not args.no_contracts)
+    print(_summary(summary))
+    return 0
+
+
 def cmd_check(args) -> int:
     from . import checks
 
@@ -164,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--no-contracts", action="store_true")
     i.add_argument("--accept-smaller", action="store_true", help="the file is deliberately smaller than the current data")
     i.set_defaults(func=cmd_import_sipri)
+    t = sub.add_parser("import-sipri-tiv", help="make a SIPRI TIV table (CSV download) the per-year TIV table")
+    t.add_argument("path")
+    t.add_argument("--no-contracts", action="store_true")
+    t.set_defaults(func=cmd_import_sipri_tiv)
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse")
     q.add_argument("sql")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")

@@ -54,6 +54,6 @@ def test_disagreeing_table_warns_then_serves_a_legacy_export(tmp_path_factory, t
     export = tmp_path / "trade-register.csv"
     export.write_bytes(legacy_csv())
     assert main(["import-sipri", str(export), "--accept-smaller"]) == 0
-    got = dict((r[0], r[1:]) for r in rows(home, "SELECT year, tiv_exported, tiv_imported, tiv_basis "
-                                                 "FROM mart_country_year WHERE entity_id = 'TUR' AND year IN (2020, 2022)"))
+    got = {r[0]: r[1:] for r in rows(home, "SELECT year, tiv_exported, tiv_imported, tiv_basis FROM mart_country_year "
+                                           "WHERE entity_id = 'TUR' AND year IN (2020, 2022)")}
     assert got == {2022: (600.0, None, "tiv_table_exports_only"), 2020: (None, None, "unknown")}

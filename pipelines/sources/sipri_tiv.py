@@ -87,12 +87,12 @@ def parse_tiv_table(body: bytes, sha: str = "", what: str = "TIV table") -> Pars
             continue
         party = fields[0].strip()
         cells = [c.strip() for c in fields[1:1 + len(years)]]
-        wrong = [f"{y} '{c}'" for y, c in zip(years, cells) if c and not NUMBER.match(c)]
+        wrong = [f"{y} '{c}'" for y, c in zip(years, cells, strict=True) if c and not NUMBER.match(c)]
         if not party or wrong:
             bad.append((line_no, line, "empty party name" if not party else
                         f"{party}: values {', '.join(wrong)} are not non-negative numbers (TIV in millions)"))
             continue
-        for year, cell in zip(years, cells):
+        for year, cell in zip(years, cells, strict=True):
             if cell:
                 for k, v in (("party", party), ("direction", direction), ("year", year), ("tiv", float(cell)),
                              ("release", release), ("line_no", line_no), ("payload_sha256", sha)):
