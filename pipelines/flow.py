@@ -420,7 +420,7 @@ def build_tiv_table(settings: Settings) -> dict:
                            "rows_loaded": parsed.rows_in - parsed.quarantine.height,
                            "rows_quarantined": parsed.quarantine.height})
         frame = pl.concat(frames) if frames else pl.DataFrame(schema=sipri_tiv.SCHEMA)
-        aliases = table_frame(con, "SELECT raw_name, entity_id FROM entity_alias WHERE source = 'sipri'")
+        aliases, _ = ent.resolve_names(frame["party"].unique().to_list(), "sipri")  # same rules as the register's
         unmatched = sipri_tiv.load_tiv_table(con, frame, aliases)
         _quarantine(con, "sipri_tiv", "parse", pl.concat(quarantined) if quarantined
                     else pl.DataFrame(schema=QUARANTINE_SCHEMA))

@@ -103,7 +103,8 @@ def parse_tiv_table(body: bytes, sha: str = "", what: str = "TIV table") -> Pars
 def load_tiv_table(con, frame: pl.DataFrame, entity_aliases: pl.DataFrame) -> pl.DataFrame:
     """Replace tiv_country_year with the frame, its party names resolved through the SIPRI aliases.
 
-    entity_aliases: raw_name, entity_id (the `sipri` rows of entity_alias). Returns the rows whose party matched
+    entity_aliases: raw_name, entity_id (``entities.resolve_names(parties, "sipri")``, the register's rules, so
+    a party resolves even when the loaded register never names it). Returns the rows whose party matched
     no entity; they are loaded too, with a NULL entity_id, so the reconciliation can still name them.
     """
     from ..warehouse import replace_table
