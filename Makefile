@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
 ARMSFLOW_HOME ?= $(CURDIR)/.armsflow
-ANSWER := SELECT supplier, recipient, order_year, designation, description, supplier_nato, recipient_nuclear_status \
+ANSWER := SELECT supplier, recipient, order_year, designation, description, round(tiv_delivered, 2) AS tiv_delivered, \
+          supplier_nato, recipient_nuclear_status \
           FROM mart_transfer_enriched WHERE supplier_id = 'TUR' AND recipient_id = 'PAK' ORDER BY order_year
 
 .PHONY: install run test test-fast lint dev bench benchmark clean
@@ -19,7 +20,7 @@ install: $(BIN)/.installed
 
 run: install
 	$(BIN)/armsflow refresh
-	@echo "\nTurkiye -> Pakistan deals, with Turkiye's NATO membership and Pakistan's nuclear status at order time:"
+	@echo "\nTurkiye -> Pakistan deals (SIPRI TIV delivered, millions), with Turkiye's NATO membership and Pakistan's nuclear status at order time:"
 	$(BIN)/armsflow query "$(ANSWER)"
 	@echo "\nNext: $(BIN)/armsflow --help  (or: source $(BIN)/activate, then armsflow status)"
 

@@ -1,4 +1,4 @@
-"""armsflow command line: refresh, import-sipri, query, status, check, export.
+"""armsflow command line: refresh, import-sipri, import-sipri-tiv, query, status, check, export.
 
 argparse (standard library) is enough for these subcommands and keeps `armsflow query` fast: the query, status
 and export paths import only duckdb, never Dagster, polars or Great Expectations. Settings are read once here.
@@ -103,15 +103,23 @@ def cmd_refresh(args, settings: Settings) -> int:
     return _run(args, settings, command, choose_loads(chosen, args.live, args.replay, notes=notes), notes)
 
 
-def cmd_import_sipri(args, settings: Settings) -> int:
+def _import(args, settings: Settings, source: str, command: str) -> int:
     from .holdings import choose_loads
 
     path = Path(args.path).expanduser()
     if path.is_dir():
-        raise ArmsflowError(f"import-sipri: {path} is a directory; give the path of the exported file inside it")
+        raise ArmsflowError(f"{command}: {path} is a directory; give the path of the exported file inside it")
     if not path.is_file():
-        raise ArmsflowError(f"import-sipri: no such file {path}")
-    return _run(args, settings, f"import-sipri {path.name}", choose_loads(set(), files={"sipri": path.resolve()}), [])
+        raise ArmsflowError(f"{command}: no such file {path}")
+    return _run(args, settings, f"{command} {path.name}", choose_loads(set(), files={source: path.resolve()}), [])
+
+
+def cmd_import_sipri(args, settings: Settings) -> int:
+    return _import(args, settings, "sipri", "import-sipri")
+
+
+def cmd_import_sipri_tiv(args, settings: Settings) -> int:
+    return _import(args, settings, "sipri_tiv", "import-sipri-tiv")
 
 
 def cmd_check(args, settings: Settings) -> int:
@@ -179,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("path", help="a legacy CSV export (cp1252 or UTF-8) or a saved trade-register API response (JSON)")
     _run_options(i)
     i.set_defaults(func=cmd_import_sipri)
+    t = sub.add_parser("import-sipri-tiv", help="make a SIPRI TIV table (CSV download) the per-year TIV table")
+    t.add_argument("path", help="a SIPRI TIV table as downloaded (exports by supplier or imports by recipient, CSV)")
+    _run_options(t)
+    t.set_defaults(func=cmd_import_sipri_tiv)
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse (cannot write anything)")
     q.add_argument("sql", help="one SQL statement, e.g. \"SELECT * FROM deal LIMIT 5\"")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")

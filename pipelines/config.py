@@ -18,7 +18,9 @@ DEFAULT_URLS = {
     "unoda": "https://gql-api-dataportal.unoda.org",
     "wikidata": "https://query.wikidata.org",
 }
-SOURCES = tuple(DEFAULT_URLS)
+LIVE_SOURCES = tuple(DEFAULT_URLS)
+# SIPRI's TIV tables have no documented API: they come from the bundled recording or `import-sipri-tiv`.
+SOURCES = (*LIVE_SOURCES, "sipri_tiv")
 USER_AGENT = "armsflow/0.1 (arms-transfer research pipeline; https://github.com/armsflow/armsflow)"
 
 

@@ -42,7 +42,7 @@ class Payload:
     body: bytes
     url: str
     fetched_at: datetime
-    release: str | None = None  # a recording may say what it is (e.g. a demonstration sample)
+    release: str | None = None  # a recording may say what it is (e.g. a subset of a SIPRI release)
 
 
 def _session() -> requests.Session:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from .config import SOURCES, Settings
+from .config import LIVE_SOURCES, SOURCES, Settings
 from .runs import Load
 
 ORIGIN_WORDS = {"recording": "the bundled recording", "live": "a live pull", "import": "an imported file"}
@@ -36,7 +36,7 @@ def choose_loads(requested: set[str], live: bool = False, replay: bool = False,
         for s in SOURCES:
             if s in loads:
                 continue
-            if live and s in requested:
+            if live and s in requested and s in LIVE_SOURCES:
                 loads[s] = Load("live")
             elif s not in held or (replay and s in requested):
                 loads[s] = Load("replay")

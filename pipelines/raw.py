@@ -25,7 +25,7 @@ class LandedPayload:
 def land(payload: Payload, raw_dir: Path, fmt: str) -> LandedPayload:
     """Write the body under raw/<source>/<sha256>.<ext> unless it is already there (content-addressed)."""
     digest = hashlib.sha256(payload.body).hexdigest()
-    ext = "csv" if fmt == "legacy-export" else "json"  # the API wraps its CSV in JSON
+    ext = "csv" if fmt in ("legacy-export", "tiv-table") else "json"  # the API wraps its CSV in JSON
     target = raw_dir / payload.request.source / f"{digest}.{ext}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

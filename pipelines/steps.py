@@ -13,6 +13,7 @@ from .stages.marts import mart_step
 from .stages.memberships import build_membership, build_nuclear_status
 from .stages.raw import raw_step
 from .stages.staging import stage_step
+from .stages.tiv import build_tiv_table
 from .stages.treaties import build_treaties
 
 MARTS = {
@@ -20,6 +21,8 @@ MARTS = {
     "mart_country_year": "entity x year: TIV imported and exported, memberships, nuclear status",
     "mart_dyad_year": "supplier x recipient x year: TIV, shared alliances, both statuses",
 }
+
+MART_DEPS = {"mart_country_year": ("deal", "nuclear_status", "tiv_country_year")}
 
 STEPS: list[Step] = [
     *(Step(f"raw_{s}", "raw", (), raw_step(s), f"{s} payloads fetched (live), replayed (recorded) or imported, "
@@ -39,7 +42,10 @@ STEPS: list[Step] = [
     Step("nuclear_status", "warehouse", ("membership",), build_nuclear_status,
          "nuclear status intervals derived from NPT membership and curated facts", kinds=("polars", "duckdb"),
          tables=("nuclear_status",)),
-    *(Step(name, "marts", ("deal", "nuclear_status"), mart_step(name), text, tables=(name,))
+    Step("tiv_country_year", "warehouse", ("entity",), build_tiv_table,
+         "SIPRI's TIV tables: per-year TIV by party (bundled subset unless a table was imported)",
+         kinds=("polars", "duckdb"), tables=("tiv_country_year",)),
+    *(Step(name, "marts", MART_DEPS.get(name, ("deal", "nuclear_status")), mart_step(name), text, tables=(name,))
       for name, text in MARTS.items()),
 ]
 STEP_BY_NAME = {s.name: s for s in STEPS}

@@ -140,11 +140,22 @@ def test_a_deal_from_a_state_to_itself(published_home, httpserver, monkeypatch, 
             "deal_supplier_not_recipient", "deal_id=71099")
 
 
-def test_a_delivery_years_before_the_order(published_home, httpserver, monkeypatch, capsys):
+def test_a_delivery_in_the_future(published_home, tmp_path, capsys):
+    path = tmp_path / "export.csv"
+    path.write_bytes(legacy_csv([*LEGACY_ROWS, "India,France,2016,,36,,Rafale,FGA aircraft,36,,2099,New,,55,1980,1980"]))
+    refused(published_home, capsys, ["import-sipri", str(path), "--no-contracts"], "deal_delivery_years",
+            "delivery_year=2099")
+
+
+def test_a_delivery_before_the_order_only_warns(home, httpserver, monkeypatch, capsys):
+    """SIPRI's own register has such deals (8206: ordered 1958, a delivery in 1956): never refuse them."""
     rows = [*API_ROWS, "71098,France,India,Mirage-2000,FGA aircraft,Aircraft,1990,No,6,No,1985,No,New,,,,No"]
     serve(httpserver, monkeypatch, Sources(sipri_rows=rows))
-    refused(published_home, capsys, ["refresh", "--live", "--source", "sipri", "--no-contracts"],
-            "deal_delivery_years", "deal_id=71098", "delivery_year=1985")
+    assert main(["refresh", "--live", "--source", "sipri", "--no-contracts"]) == 0
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        got = con.execute("SELECT severity, passed, sample FROM check_result WHERE check_name = "
+                          "'deal_delivery_before_order'").fetchone()
+    assert got[:2] == ("warn", False) and "deal_id=71098" in got[2] and "delivery_year=1985" in got[2]
 
 
 def test_more_delivered_than_ordered(published_home, tmp_path, capsys):

@@ -42,7 +42,7 @@ def test_live_sipri_loads_exactly_what_is_served(home, httpserver, monkeypatch, 
         raw = con.execute("SELECT raw_path, sha256 FROM load_manifest WHERE source = 'sipri' LIMIT 1").fetchone()
         assert hashlib.sha256(Path(raw[0]).read_bytes()).hexdigest() == raw[1] and raw[0].endswith(raw[1] + ".json")
         # the sources not asked for were replayed from the bundled recordings
-        assert con.execute("SELECT count(DISTINCT source) FROM load_manifest").fetchone()[0] == 3
+        assert con.execute("SELECT count(DISTINCT source) FROM load_manifest").fetchone()[0] == 4  # and sipri_tiv
         pak = con.execute("SELECT supplier_nato, recipient_nuclear_status FROM mart_transfer_enriched "
                           "WHERE deal_id = '71001'").fetchone()
         assert pak == (True, "nuclear_armed_outside_npt")
@@ -132,6 +132,8 @@ def test_country_year_tiv_is_zero_only_where_figures_exist(home, httpserver, mon
     with published(home) as con:
         assert con.execute("SELECT tiv_imported FROM mart_country_year WHERE entity_id = 'PAK' AND year = 2023").fetchone() == (200.0,)
         assert con.execute("SELECT tiv_imported FROM mart_country_year WHERE entity_id = 'PAK' AND year = 1990").fetchone() == (0.0,)
-    assert main(["refresh", "--no-contracts", "--accept-smaller"]) == 0  # the bundled sample has no TIV
+    # a recording never replaces a live pull unless asked; asked, the bundled SIPRI subset brings per-year TIV
+    assert main(["refresh", "--source", "sipri", "--replay", "--no-contracts", "--accept-smaller"]) == 0
     with published(home) as con:
-        assert con.execute("SELECT count(*) FROM mart_country_year WHERE tiv_imported IS NOT NULL").fetchone() == (0,)
+        assert con.execute("SELECT round(tiv_imported, 2), tiv_basis FROM mart_country_year WHERE entity_id = 'PAK' "
+                           "AND year = 2023").fetchone() == (2129.35, "register")

@@ -76,12 +76,31 @@ def test_every_row_is_accounted_for(published, capsys, monkeypatch):
     monkeypatch.setenv("ARMSFLOW_HOME", str(published))
     rows = query(capsys, "SELECT source, sum(rows_in) AS rows_in, sum(rows_loaded) AS loaded, "
                          "sum(rows_quarantined) AS quarantined FROM load_manifest GROUP BY source ORDER BY source")
-    assert len(rows) == 3
+    assert [r["source"] for r in rows] == ["sipri", "sipri_tiv", "unoda", "wikidata"]
     for r in rows:
         assert r["rows_in"] == r["loaded"] + r["quarantined"] and r["rows_in"] > 0
-    demo = query(capsys, "SELECT DISTINCT source_release FROM deal")
-    assert len(demo) == 1 and "demonstration sample" in demo[0]["source_release"]
-    assert "not a SIPRI release" in demo[0]["source_release"]
+    release = query(capsys, "SELECT DISTINCT source_release FROM deal")
+    assert len(release) == 1 and "trade register generated 13 Apr 2024" in release[0]["source_release"]
+    assert "SUBSET" in release[0]["source_release"]
+    sipri = query(capsys, "SELECT count(*) AS deals, sum(tiv_delivered)::DECIMAL(12, 2)::VARCHAR AS tiv, "
+                          "(SELECT count(*) FROM delivery) AS rows FROM deal")[0]
+    assert sipri == {"deals": 6448, "tiv": "631180.41", "rows": 15070}
+
+
+def test_seed_story_with_sipri_tiv(published, capsys, monkeypatch):
+    """SIPRI's own rows (register generated 13 Apr 2024): Turkiye to Pakistan and the S-400 to Turkiye."""
+    monkeypatch.setenv("ARMSFLOW_HOME", str(published))
+    rows = query(capsys, "SELECT deal_id, designation, order_year, numbers_delivered, round(tiv_delivered, 2) AS tiv "
+                         "FROM deal WHERE (supplier_id = 'TUR' AND recipient_id = 'PAK' AND designation IN "
+                         "('MilGem -', 'Bayraktar TB-2', 'Akinci', 'ASELPOD')) OR (supplier_id = 'RUS' AND "
+                         "recipient_id = 'TUR' AND designation = 'S-400 Triumf') ORDER BY deal_id")
+    assert [tuple(r.values()) for r in rows] == [
+        ("50239", "MilGem -", 2018, 1, 205.0), ("59633", "S-400 Triumf", 2017, 2, 130.0),
+        ("59831", "ASELPOD", 2016, 8, 8.0), ("60951", "ASELPOD", 2017, 16, 16.0),
+        ("65816", "Bayraktar TB-2", 2021, 6, 14.4), ("65859", "Akinci", 2022, 2, 9.0)]
+    enriched = query(capsys, "SELECT DISTINCT supplier_nato, recipient_nuclear_status FROM mart_transfer_enriched "
+                             "WHERE supplier_id = 'TUR' AND recipient_id = 'PAK' AND order_year >= 2016")
+    assert enriched == [{"supplier_nato": True, "recipient_nuclear_status": "nuclear_armed_outside_npt"}]
 
 
 def test_status_and_check_commands(published, capsys, monkeypatch):

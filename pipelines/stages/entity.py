@@ -35,9 +35,10 @@ def build_entities(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         sipri = staged(con, "sipri_trade", "SELECT supplier AS n FROM staging.sipri_trade "
                                            "UNION SELECT recipient FROM staging.sipri_trade")
+        tiv = staged(con, "tiv_value", "SELECT DISTINCT party AS n FROM staging.tiv_value")  # SIPRI's spelling too
         unoda = staged(con, "treaty_action", "SELECT DISTINCT state_name AS n FROM staging.treaty_action")
         wd = staged(con, "alliance_membership", "SELECT DISTINCT label, iso3 FROM staging.alliance_membership")
-        names = {"sipri": sipri["n"].to_list() if sipri.height else [],
+        names = {"sipri": (sipri["n"].to_list() if sipri.height else []) + (tiv["n"].to_list() if tiv.height else []),
                  "unoda": unoda["n"].to_list() if unoda.height else []}
         entities, aliases = resolve_all(names, wd, ent.reference_entities())
         unresolved = aliases.filter(pl.col("entity_id").is_null())

@@ -16,13 +16,17 @@ from ..sources.sniff import describe_binary
 from ..warehouse import connect, ensure_tables
 from .common import reference
 
-FORMATS = {"sipri": "trade-register-csv", "unoda": "unoda-graphql", "wikidata": "sparql-json"}
+FORMATS = {"sipri": "trade-register-csv", "unoda": "unoda-graphql", "wikidata": "sparql-json",
+           "sipri_tiv": "tiv-table"}
 SIPRI_FIRST_YEAR = 1950
 
 
 def live_plan(settings, source: str) -> list[Request]:
     if source == "sipri":
         return sipri.plan_requests(SIPRI_FIRST_YEAR, datetime.now(timezone.utc).year)
+    if source == "sipri_tiv":
+        raise ArmsflowError("sipri_tiv: SIPRI's TIV tables have no documented API to pull; download the table from "
+                            "https://armstransfers.sipri.org (TIV tables, CSV) and run `armsflow import-sipri-tiv FILE`")
     if source == "unoda":
         return unoda.plan_requests(reference(settings, "treaties.csv")["unoda_short_name"].to_list())
     orgs = reference(settings, "organisations.csv").filter(pl.col("kind") == "alliance")
@@ -35,6 +39,8 @@ def new_batch_id(source: str) -> str:
 
 def file_format(source: str, body: bytes) -> str:
     """A saved SIPRI API response is JSON; anything else is read as a legacy export (the parser decides)."""
+    if source == "sipri_tiv":
+        return "tiv-table"
     return "trade-register-csv" if body.lstrip()[:1] == b"{" else "legacy-export"
 
 

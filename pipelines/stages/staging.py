@@ -6,7 +6,7 @@ from pathlib import Path
 import polars as pl
 
 from ..runs import RunContext
-from ..sources import sipri, unoda, wikidata
+from ..sources import sipri, sipri_tiv, unoda, wikidata
 from ..sources.text_table import QUARANTINE_SCHEMA
 from ..warehouse import connect
 from .common import current_batch, quarantine, set_counts
@@ -27,8 +27,15 @@ def parse_wikidata(m: dict, body: bytes):
     return (*wikidata.parse_memberships(body, m["request_name"], m["sha256"]), None)
 
 
+def parse_tiv(m: dict, body: bytes):
+    parsed = sipri_tiv.parse_tiv_table(body, m["sha256"], f"{m['request_name']} ({m['url']})")
+    return parsed.values.with_columns(source_release=pl.lit(parsed.release)), parsed.quarantine, parsed.rows_in, \
+        parsed.release
+
+
 STAGING = {"sipri": ("sipri_trade", parse_sipri, None), "unoda": ("treaty_action", parse_unoda, unoda.ACTION_SCHEMA),
-           "wikidata": ("alliance_membership", parse_wikidata, wikidata.MEMBER_SCHEMA)}
+           "wikidata": ("alliance_membership", parse_wikidata, wikidata.MEMBER_SCHEMA),
+           "sipri_tiv": ("tiv_value", parse_tiv, sipri_tiv.SCHEMA)}
 
 
 def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

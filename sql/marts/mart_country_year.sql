@@ -1,8 +1,24 @@
 -- Entity x year (1950 to the latest delivery year): TIV imported and exported, alliances and treaties held
--- on 31 December, nuclear status. TIV is NULL, not 0, when the loaded SIPRI data has no per-year TIV at all
--- (legacy exports give totals only; the bundled demonstration sample has no TIV): unknown is not zero.
+-- on 31 December, nuclear status. Per-year TIV comes from the register's deliveries when they carry it
+-- (API format); for a legacy export (totals per deal only) from SIPRI's TIV table (tiv_country_year) for the
+-- parties and years the table covers (an empty cell there means no deliveries identified: 0); otherwise it is
+-- NULL, not 0: unknown is not zero. tiv_basis says which: register, tiv_table, tiv_table_exports_only,
+-- tiv_table_imports_only, or unknown.
 CREATE OR REPLACE TABLE mart_country_year AS
-WITH years AS (
+WITH register_has_tiv AS (
+    SELECT coalesce(bool_or(tiv_delivered IS NOT NULL), false) AS yes FROM delivery
+), tiv_spans AS (
+    SELECT direction, min(year) AS first_year, max(year) AS last_year FROM tiv_country_year GROUP BY ALL
+), tiv_parties AS (
+    SELECT DISTINCT entity_id, direction FROM tiv_country_year WHERE entity_id IS NOT NULL
+), tiv_table AS (
+    -- one value per entity, direction and year; 0 for a covered party's empty cell inside the table's span
+    SELECT p.entity_id, p.direction, y.year, coalesce(max_by(t.tiv, t.release), 0) AS tiv
+    FROM tiv_parties p JOIN tiv_spans s USING (direction)
+    CROSS JOIN LATERAL (SELECT range AS year FROM range(s.first_year, s.last_year + 1)) y
+    LEFT JOIN tiv_country_year t ON t.entity_id = p.entity_id AND t.direction = p.direction AND t.year = y.year
+    GROUP BY ALL
+), years AS (
     SELECT range AS year FROM range(1950, (SELECT coalesce(max(delivery_year), year(current_date)) + 1 FROM delivery))
 ), active AS (
     SELECT e.entity_id, e.name, e.kind, y.year
@@ -24,8 +40,13 @@ WITH years AS (
     FROM flows GROUP BY ALL
 )
 SELECT a.entity_id, a.name, a.kind, a.year,
-       CASE WHEN (SELECT bool_or(tiv_delivered IS NOT NULL) FROM delivery) THEN coalesce(g.tiv_imported, 0) END AS tiv_imported,
-       CASE WHEN (SELECT bool_or(tiv_delivered IS NOT NULL) FROM delivery) THEN coalesce(g.tiv_exported, 0) END AS tiv_exported,
+       CASE WHEN r.yes THEN coalesce(g.tiv_imported, 0) ELSE ti.tiv END AS tiv_imported,
+       CASE WHEN r.yes THEN coalesce(g.tiv_exported, 0) ELSE te.tiv END AS tiv_exported,
+       CASE WHEN r.yes THEN 'register'
+            WHEN ti.tiv IS NOT NULL AND te.tiv IS NOT NULL THEN 'tiv_table'
+            WHEN te.tiv IS NOT NULL THEN 'tiv_table_exports_only'
+            WHEN ti.tiv IS NOT NULL THEN 'tiv_table_imports_only'
+            ELSE 'unknown' END AS tiv_basis,
        coalesce(g.deals_with_imports, 0) AS deals_with_imports, coalesce(g.deals_with_exports, 0) AS deals_with_exports,
        alliances_on(a.entity_id, year_end(a.year)) AS alliances,
        (SELECT list(m.org_id ORDER BY m.org_id) FROM memberships_as_of(year_end(a.year)) m
@@ -33,4 +54,7 @@ SELECT a.entity_id, a.name, a.kind, a.year,
            AND m.entity_id = a.entity_id) AS treaties_party,
        is_member_on('NATO', a.entity_id, year_end(a.year)) AS nato,
        nuclear_status_on(a.entity_id, year_end(a.year)) AS nuclear_status
-FROM active a LEFT JOIN agg g ON g.entity_id = a.entity_id AND g.year = a.year;
+FROM active a CROSS JOIN register_has_tiv r
+LEFT JOIN agg g ON g.entity_id = a.entity_id AND g.year = a.year
+LEFT JOIN tiv_table ti ON ti.entity_id = a.entity_id AND ti.year = a.year AND ti.direction = 'import'
+LEFT JOIN tiv_table te ON te.entity_id = a.entity_id AND te.year = a.year AND te.direction = 'export';
