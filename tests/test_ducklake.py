@@ -1,0 +1,198 @@
+"""The team target: publish the bundled build to DuckLake on a real PostgreSQL, read it from other processes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.config import REPO_ROOT, load_settings
+from pipelines.targets import Target, parse_target
+from pipelines.targets.ducklake import LakeError, list_snapshots, publish_to_ducklake
+from pipelines.targets.publish import build_tables_and_releases, publish_checked_build
+from tests.conftest import refreshed_home
+from tests.lake_proc import WATCH_SQL
+
+pytestmark = pytest.mark.integration
+
+QUERIES = [
+    "SELECT count(*) FROM deal", "SELECT count(*) FROM delivery", "SELECT count(*) FROM membership",
+    "SELECT * FROM mart_transfer_enriched ORDER BY ALL",
+    "SELECT entity_id, start_date FROM memberships_as_of(DATE '2024-12-31') WHERE org_id = 'NATO' ORDER BY ALL",
+    "SELECT entity_id, nuclear_status_on(entity_id, DATE '2002-12-31') FROM entity ORDER BY ALL",
+    "SELECT * FROM mart_country_year ORDER BY ALL",
+]
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """A: the bundled build. B: the same with deals from 900100 on removed (and their deliveries and mart rows)."""
+    home = refreshed_home(tmp_path_factory, "lake")
+    a = home / "warehouse.duckdb"
+    b = home.parent / "smaller.duckdb"
+    shutil.copyfile(a, b)
+    con = duckdb.connect(str(b))
+    for table in ("delivery", "mart_transfer_enriched", "deal"):
+        con.execute(f"DELETE FROM {table} WHERE deal_id >= '900100'")
+    con.close()
+    tables, releases = build_tables_and_releases(a)
+    return {"home": home, "a": a, "b": b, "tables": tables, "releases": releases}
+
+
+def local_rows(path: Path) -> list:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return json.loads(json.dumps([con.execute(sql).fetchall() for sql in QUERIES], default=str))
+    finally:
+        con.close()
+
+
+def second_process(command: str, **args) -> dict:
+    out = subprocess.run([sys.executable, "-m", "tests.lake_proc", command, json.dumps(args, default=str)],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def lake_rows(uri: str, **at) -> list:
+    return second_process("query", uri=uri, sql=QUERIES, **at)["rows"]
+
+
+def test_target_configuration():
+    assert parse_target(None, None) == Target("local")
+    uri = "ducklake:postgres:dbname=a host=h port=5 user=u"
+    assert parse_target(uri, "/srv/lake") == Target("ducklake", uri, "/srv/lake")
+    with pytest.raises(Exception, match="ARMSFLOW_DATA_PATH"):
+        parse_target(uri, "")
+    with pytest.raises(Exception, match="password=\\*\\*\\*"):
+        parse_target("postgres:dbname=a password=secret", "/x")
+
+
+def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, tmp_path):
+    uri = pg_cluster.createdb("travel")
+    first = publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "run-1", builds["releases"],
+                                builds["tables"])
+    assert lake_rows(uri) == local_rows(builds["a"])
+    second = publish_to_ducklake(builds["b"], uri, str(tmp_path / "data"), "run-2", builds["releases"],
+                                 builds["tables"])
+    assert second == first + 1  # one snapshot per publish
+    assert lake_rows(uri) == local_rows(builds["b"]) != local_rows(builds["a"])
+    assert lake_rows(uri, at_snapshot=first) == local_rows(builds["a"])
+    snapshots = list_snapshots(uri)
+    assert [s["run_id"] for s in snapshots[:2]] == ["run-2", "run-1"]
+    assert snapshots[0]["releases"] == builds["releases"] and snapshots[0]["rows"]["deal"] < 240
+    between = snapshots[1]["snapshot_time"]  # the first run's commit time: as of then, the first state
+    assert lake_rows(uri, as_of=between)[0] == local_rows(builds["a"])[0]
+
+
+def test_readers_during_publishes_see_whole_snapshots(builds, pg_cluster, tmp_path):
+    uri = pg_cluster.createdb("readers")
+    data = str(tmp_path / "data")
+    publish_to_ducklake(builds["a"], uri, data, "a", {}, builds["tables"])
+    stop, args = tmp_path / "stop", []
+    procs = []
+    for i in range(3):
+        ready = tmp_path / f"ready{i}"
+        payload = json.dumps({"uri": uri, "stop": str(stop), "ready": str(ready)})
+        procs.append(subprocess.Popen([sys.executable, "-m", "tests.lake_proc", "watch", payload], cwd=REPO_ROOT,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        args.append(ready)
+    deadline = time.monotonic() + 60
+    while not all(r.exists() for r in args) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    publish_to_ducklake(builds["b"], uri, data, "b", {}, builds["tables"])
+    publish_to_ducklake(builds["a"], uri, data, "a2", {}, builds["tables"])
+    time.sleep(0.5)
+    stop.touch()
+    whole = set()
+    for build in (builds["a"], builds["b"]):
+        with duckdb.connect(str(build), read_only=True) as con:
+            whole.add(json.dumps(list(con.execute(WATCH_SQL).fetchone())))
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        seen = json.loads(out)["seen"]
+        assert set(seen) <= whole, f"a reader saw a mixed state: {seen}"
+        assert len(seen) == 2, f"a reader did not see both snapshots: {seen}"
+
+
+def test_postgres_stopped_mid_publish(builds, pg_cluster, tmp_path):
+    uri = pg_cluster.createdb("outage")
+    data = str(tmp_path / "data")
+    first = publish_to_ducklake(builds["a"], uri, data, "before", {}, builds["tables"])
+    stopped = []
+
+    def stop_postgres(message: str) -> None:
+        if not stopped:
+            stopped.append(message)
+            pg_cluster.stop("fast")
+
+    try:
+        with pytest.raises(LakeError) as failure:
+            publish_to_ducklake(builds["b"], uri, data, "during", {}, builds["tables"], progress=stop_postgres)
+    finally:
+        pg_cluster.start()
+    assert stopped and "Nothing of this run was published" in str(failure.value)
+    assert list_snapshots(uri)[0]["snapshot_id"] == first
+    assert lake_rows(uri) == local_rows(builds["a"])
+    second = publish_to_ducklake(builds["b"], uri, data, "after", {}, builds["tables"])
+    assert second == first + 1 and lake_rows(uri) == local_rows(builds["b"])
+
+
+def test_unreachable_catalog_or_unwritable_path_leave_everything(builds, pg_cluster, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARMSFLOW_HOME", str(builds["home"]))
+    settings = load_settings()
+    published = settings.published_path.read_bytes()
+    uri = pg_cluster.createdb("errors")
+    seeded = publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "seed", {}, builds["tables"])
+    down = uri.replace(f"port={pg_cluster.port}", "port=9")
+    with pytest.raises(LakeError, match="could not open the catalog .*PostgreSQL is running"):
+        publish_checked_build(settings, "down", Target("ducklake", down, str(tmp_path / "data")))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with pytest.raises(LakeError, match="data path .* is not writable"):
+        publish_checked_build(settings, "unwritable", Target("ducklake", uri, str(blocked / "data")))
+    assert hashlib.sha256(settings.published_path.read_bytes()).digest() == hashlib.sha256(published).digest()
+    assert [s["run_id"] for s in list_snapshots(uri)] == ["seed", None]  # None: DuckLake's own first snapshot
+    done = publish_checked_build(settings, "ok", Target("ducklake", uri, str(tmp_path / "data")))
+    assert done.snapshot_id == seeded + 1 and list_snapshots(uri)[0]["run_id"] == "ok"
+
+
+def test_concurrent_publishers_one_wins(builds, pg_cluster, tmp_path):
+    uri = pg_cluster.createdb("race")
+    data = str(tmp_path / "data")
+    publish_to_ducklake(builds["a"], uri, data, "seed", {}, builds["tables"])
+    args = {"uri": uri, "build": str(builds["b"]), "data_path": data, "tables": builds["tables"]}
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.lake_proc", "publish",
+                               json.dumps({**args, "run_id": f"racer{i}"})], cwd=REPO_ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    results = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
+    wins = [r for r in results if "snapshot" in r]
+    assert wins, results
+    for r in results:
+        if "error" in r:
+            assert "another publisher committed first" in r["error"] and "Run the refresh again" in r["error"]
+    runs = [s["run_id"] for s in list_snapshots(uri) if s["run_id"]]
+    assert len(runs) == 1 + len(wins) and lake_rows(uri) == local_rows(builds["b"])
+
+
+def test_reader_is_read_only_and_sandboxed(builds, pg_cluster, tmp_path):
+    from pipelines.targets.ducklake import connect_reader
+
+    uri = pg_cluster.createdb("sandbox")
+    publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "r", {}, builds["tables"])
+    con = connect_reader(uri)
+    assert con.execute("SELECT count(*) FROM deal").fetchone()[0] == 240
+    for sql in ("CREATE TABLE t (a INT)", "DELETE FROM deal", f"SELECT * FROM read_csv('{os.devnull}')",
+                f"ATTACH '{tmp_path / 'x.duckdb'}' AS x", "SET enable_external_access = true",
+                f"COPY deal TO '{tmp_path / 'deal.csv'}'"):
+        with pytest.raises(duckdb.Error):
+            con.execute(sql)
+    con.close()
