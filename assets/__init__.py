@@ -10,7 +10,8 @@ import dagster as dg
 from pipelines import checks as rules
 from pipelines.flow import STEPS, Step
 from pipelines.resources import ArmsflowResource
-from pipelines.warehouse import build_connection, publish
+from pipelines.targets.publish import publish_checked_build
+from pipelines.warehouse import build_connection
 
 POOL = "duckdb"
 
@@ -35,9 +36,11 @@ step_assets = [_asset_for(s) for s in STEPS]
 
 @dg.asset(group_name="publish", deps=[s.name for s in STEPS if s.group == "marts"], kinds={"duckdb"}, pool=POOL,
           description="The finished build, copied and atomically renamed over the warehouse readers open.")
-def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
-    path = publish(armsflow.settings())
-    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
+def published_warehouse(context: dg.AssetExecutionContext, armsflow: ArmsflowResource) -> dg.MaterializeResult:
+    done = publish_checked_build(armsflow.settings(), context.run.run_id)  # DuckLake first, if configured
+    lake = {} if done.snapshot_id is None else {"ducklake_snapshot": done.snapshot_id}
+    path = done.local_path
+    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size, **lake})
 
 
 def _check_for(rule: rules.Rule) -> dg.AssetChecksDefinition:

@@ -15,7 +15,8 @@ from . import checks
 from .config import SOURCES, Settings
 from .errors import ChecksFailed
 from .flow import STEPS, current_batch
-from .warehouse import build_connection, publish
+from .targets.publish import publish_checked_build
+from .warehouse import build_connection
 
 Progress = Callable[[str], None]
 
@@ -30,6 +31,7 @@ class RunSummary:
     steps: dict[str, dict] = field(default_factory=dict)
     outcomes: list = field(default_factory=list)
     published: bool = False
+    snapshot_id: int | None = None
     seconds: float = 0.0
 
 
@@ -80,7 +82,7 @@ def run(settings: Settings, fetch: set[str], progress: Progress = stderr_progres
     if any(o.blocking_failure for o in summary.outcomes):
         raise ChecksFailed("Refresh not published: the previous warehouse is unchanged.\n" +
                            checks.report(summary.outcomes))
-    publish(settings)
+    summary.snapshot_id = publish_checked_build(settings, summary.run_id).snapshot_id  # DuckLake, if configured
     summary.published = True
     summary.seconds = time.perf_counter() - started
     return summary

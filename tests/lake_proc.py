@@ -1,6 +1,6 @@
 """Second-process helpers for the DuckLake tests: run as ``python -m tests.lake_proc <command> <json args>``.
 
-query:   run SQL statements on a reader (optionally at a snapshot or time) and print the rows as JSON.
+query:   run SQL statements on readers (latest, at a snapshot, as of a time) and print the rows as JSON.
 watch:   until a stop file appears, read three table counts in one statement, print every distinct tuple seen.
 publish: publish a build file, print {"snapshot": n} or {"error": message}.
 """
@@ -19,9 +19,13 @@ WATCH_SQL = ("SELECT (SELECT count(*) FROM deal), (SELECT count(*) FROM delivery
 
 
 def main(command: str, args: dict) -> dict:
-    if command == "query":
-        con = connect_reader(args["uri"], at_snapshot=args.get("at_snapshot"), as_of=args.get("as_of"))
-        return {"rows": [con.execute(sql).fetchall() for sql in args["sql"]]}
+    if command == "query":  # one result list per view: {} (latest), {"at_snapshot": n} or {"as_of": ts}
+        results = []
+        for view in args["views"]:
+            con = connect_reader(args["uri"], **view)
+            results.append([con.execute(sql).fetchall() for sql in args["sql"]])
+            con.close()
+        return {"rows": results}
     if command == "watch":
         con = connect_reader(args["uri"])
         Path(args["ready"]).touch()

@@ -27,14 +27,18 @@ QUERIES = [
     "SELECT * FROM mart_transfer_enriched ORDER BY ALL",
     "SELECT entity_id, start_date FROM memberships_as_of(DATE '2024-12-31') WHERE org_id = 'NATO' ORDER BY ALL",
     "SELECT entity_id, nuclear_status_on(entity_id, DATE '2002-12-31') FROM entity ORDER BY ALL",
-    "SELECT * FROM mart_country_year ORDER BY ALL",
+    "SELECT count(*), md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)) FROM mart_country_year t",
 ]
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """A: the bundled build. B: the same with deals from 900100 on removed (and their deliveries and mart rows)."""
-    home = refreshed_home(tmp_path_factory, "lake")
+def builds(tmp_path_factory, pg_cluster):
+    """A: the bundled build, published by `armsflow refresh` to the lake "cli" as well. B: A without the deals
+    from 900100 on (and their deliveries and mart rows)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARMSFLOW_WAREHOUSE", pg_cluster.createdb("cli"))
+        mp.setenv("ARMSFLOW_DATA_PATH", str(tmp_path_factory.mktemp("cli-lake")))
+        home = refreshed_home(tmp_path_factory, "lake")
     a = home / "warehouse.duckdb"
     b = home.parent / "smaller.duckdb"
     shutil.copyfile(a, b)
@@ -61,8 +65,9 @@ def second_process(command: str, **args) -> dict:
     return json.loads(out.stdout)
 
 
-def lake_rows(uri: str, **at) -> list:
-    return second_process("query", uri=uri, sql=QUERIES, **at)["rows"]
+def lake_rows(uri: str, *views: dict) -> list:
+    """The QUERIES' rows as another process reads them: one list per view ({} is the latest snapshot)."""
+    return second_process("query", uri=uri, sql=QUERIES, views=list(views) or [{}])["rows"]
 
 
 def test_target_configuration():
@@ -75,21 +80,29 @@ def test_target_configuration():
         parse_target("postgres:dbname=a password=secret", "/x")
 
 
+def test_refresh_publishes_to_the_configured_lake(builds, pg_cluster):
+    uri = pg_cluster.uri("cli")
+    [latest, _initial] = list_snapshots(uri)
+    assert latest["run_id"].startswith("cli-") and latest["releases"] == builds["releases"]
+    assert set(latest["rows"]) == set(builds["tables"]) and latest["rows"]["deal"] == 240
+    assert lake_rows(uri) == [local_rows(builds["a"])]
+
+
 def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, tmp_path):
     uri = pg_cluster.createdb("travel")
     first = publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "run-1", builds["releases"],
                                 builds["tables"])
-    assert lake_rows(uri) == local_rows(builds["a"])
+    assert lake_rows(uri) == [local_rows(builds["a"])]
     second = publish_to_ducklake(builds["b"], uri, str(tmp_path / "data"), "run-2", builds["releases"],
                                  builds["tables"])
     assert second == first + 1  # one snapshot per publish
-    assert lake_rows(uri) == local_rows(builds["b"]) != local_rows(builds["a"])
-    assert lake_rows(uri, at_snapshot=first) == local_rows(builds["a"])
     snapshots = list_snapshots(uri)
     assert [s["run_id"] for s in snapshots[:2]] == ["run-2", "run-1"]
     assert snapshots[0]["releases"] == builds["releases"] and snapshots[0]["rows"]["deal"] < 240
-    between = snapshots[1]["snapshot_time"]  # the first run's commit time: as of then, the first state
-    assert lake_rows(uri, as_of=between)[0] == local_rows(builds["a"])[0]
+    first_commit = snapshots[1]["snapshot_time"]  # as of the first run's commit time: the first state
+    a, b = local_rows(builds["a"]), local_rows(builds["b"])
+    assert a != b
+    assert lake_rows(uri, {}, {"at_snapshot": first}, {"as_of": first_commit}) == [b, a, a]
 
 
 def test_readers_during_publishes_see_whole_snapshots(builds, pg_cluster, tmp_path):
@@ -141,9 +154,9 @@ def test_postgres_stopped_mid_publish(builds, pg_cluster, tmp_path):
         pg_cluster.start()
     assert stopped and "Nothing of this run was published" in str(failure.value)
     assert list_snapshots(uri)[0]["snapshot_id"] == first
-    assert lake_rows(uri) == local_rows(builds["a"])
+    assert lake_rows(uri) == [local_rows(builds["a"])]
     second = publish_to_ducklake(builds["b"], uri, data, "after", {}, builds["tables"])
-    assert second == first + 1 and lake_rows(uri) == local_rows(builds["b"])
+    assert second == first + 1 and lake_rows(uri) == [local_rows(builds["b"])]
 
 
 def test_unreachable_catalog_or_unwritable_path_leave_everything(builds, pg_cluster, tmp_path, monkeypatch):
@@ -180,7 +193,7 @@ def test_concurrent_publishers_one_wins(builds, pg_cluster, tmp_path):
         if "error" in r:
             assert "another publisher committed first" in r["error"] and "Run the refresh again" in r["error"]
     runs = [s["run_id"] for s in list_snapshots(uri) if s["run_id"]]
-    assert len(runs) == 1 + len(wins) and lake_rows(uri) == local_rows(builds["b"])
+    assert len(runs) == 1 + len(wins) and lake_rows(uri) == [local_rows(builds["b"])]
 
 
 def test_reader_is_read_only_and_sandboxed(builds, pg_cluster, tmp_path):
