@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.config import REPO_ROOT, load_settings
 from pipelines.targets import Target, parse_target
-from pipelines.targets.ducklake import LakeError, list_snapshots, publish_to_ducklake
+from pipelines.targets.ducklake import LakeError, connect_reader, list_snapshots, maintain_lake, publish_to_ducklake
 from pipelines.targets.publish import build_tables_and_releases, publish_checked_build
 from tests.conftest import refreshed_home
 from tests.lake_proc import WATCH_SQL
@@ -103,6 +103,13 @@ def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, tmp_path):
     a, b = local_rows(builds["a"]), local_rows(builds["b"])
     assert a != b
     assert lake_rows(uri, {}, {"at_snapshot": first}, {"as_of": first_commit}) == [b, a, a]
+    done = maintain_lake(uri, keep_days=0, grace_days=0)  # expire all but the current snapshot, drop their files
+    files_of_first = sum(1 for n in snapshots[1]["rows"].values() if n)  # one Parquet file per non-empty table
+    assert done["snapshots_expired"] == 2 and done["old_files_deleted"] == files_of_first
+    assert [s["run_id"] for s in list_snapshots(uri)] == ["run-2"]
+    with pytest.raises(LakeError, match="could not open the catalog"):
+        connect_reader(uri, at_snapshot=first)
+    assert lake_rows(uri) == [b]
 
 
 def test_readers_during_publishes_see_whole_snapshots(builds, pg_cluster, tmp_path):
@@ -197,8 +204,6 @@ def test_concurrent_publishers_one_wins(builds, pg_cluster, tmp_path):
 
 
 def test_reader_is_read_only_and_sandboxed(builds, pg_cluster, tmp_path):
-    from pipelines.targets.ducklake import connect_reader
-
     uri = pg_cluster.createdb("sandbox")
     publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "r", {}, builds["tables"])
     con = connect_reader(uri)
