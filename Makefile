@@ -13,7 +13,7 @@ ANSWER := SELECT supplier, recipient, order_year, designation, description, roun
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,team]"  # team: DuckLake tests need the extension wheels
 	touch $@
 
 install: $(BIN)/.installed

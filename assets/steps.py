@@ -43,9 +43,10 @@ def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
     record["published"] = True
     write_run_table(ctx, record)
     try:
-        publish(ctx)
+        snapshot = publish(ctx)
     except BaseException as exc:
         record["published"], record["error"] = False, str(exc)
         raise
     path = ctx.settings.published_path
-    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size, "run_id": ctx.run_id})
+    meta = {"path": str(path), "bytes": path.stat().st_size, "run_id": ctx.run_id}
+    return dg.MaterializeResult(metadata={**meta, **({"ducklake_snapshot": snapshot} if snapshot else {})})

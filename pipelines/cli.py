@@ -22,7 +22,7 @@ ORIGIN = {"recording": "bundled recording (replayed)", "live": "live pull", "imp
 
 
 def cmd_query(args, settings: Settings) -> int:
-    with open_published(settings) as con:
+    with open_published(settings, at_snapshot=args.at_snapshot, as_of=args.as_of) as con:
         result = run_query(con, args.sql)
     if result:
         print_rows(*result, args.format)
@@ -54,6 +54,13 @@ def cmd_status(args, settings: Settings) -> int:
             "WHERE run_id = (SELECT max(run_id) FROM check_result)").fetchone()
     plural = "" if warns == 1 else "s"
     print(f"\nchecks of the published run: {passed} passed, {errors} blocking failures, {warns} warning{plural}")
+    if settings.target.is_ducklake:
+        from .targets import redact
+        from .targets.ducklake import list_snapshots
+
+        print(f"\nteam warehouse {redact(settings.target.uri)} (data {settings.target.data_path}), snapshots:")
+        for snap in list_snapshots(settings.target.uri, settings.target.data_path)[:10]:
+            print(f"  {snap['snapshot_id']:>4}  {str(snap['snapshot_time'])[:19]}  run {snap['run_id'] or '-'}")
     runs = read_run_log(settings, last=5)
     if runs:
         print("\nlast runs:")
@@ -138,7 +145,7 @@ def cmd_check(args, settings: Settings) -> int:
 
 def cmd_export(args, settings: Settings) -> int:
     out = Path(args.out).expanduser() if args.out else settings.home / "export"
-    with open_published(settings, sandbox=False) as con:
+    with open_published(settings, sandbox=False, writable_dirs=(out,)) as con:
         tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
                                             "ORDER BY 1").fetchall()]
         unknown = [t for t in args.table or [] if t not in tables]
@@ -194,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse (cannot write anything)")
     q.add_argument("sql", help="one SQL statement, e.g. \"SELECT * FROM deal LIMIT 5\"")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    q.add_argument("--at-snapshot", type=int, help="team warehouse (DuckLake): read snapshot N (see `status`)")
+    q.add_argument("--as-of", help="team warehouse (DuckLake): read the state published at this time, e.g. 2026-05-01")
     q.set_defaults(func=cmd_query)
     s = sub.add_parser("status", help="sources (recording, live or import), releases, row counts, checks, last runs")
     s.set_defaults(func=cmd_status)

@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .targets import Target, load_target
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = REPO_ROOT / "sql"
 CONTRACTS_DIR = REPO_ROOT / "data_contracts"
@@ -44,6 +46,7 @@ class Settings:
     max_wait_s: float = 30.0  # cap on any single wait between attempts, Retry-After included
     reference_dir: Path = field(default_factory=reference_dir)
     recorded_dir: Path = RECORDED_DIR
+    target: Target = field(default_factory=lambda: Target("local"))  # where checked builds are published
 
     @property
     def raw_dir(self) -> Path:
@@ -84,4 +87,5 @@ def load_settings() -> Settings:
         backoff_s=_float_env("ARMSFLOW_BACKOFF", 1.0),
         max_wait_s=_float_env("ARMSFLOW_MAX_WAIT", max(timeout, 1.0)),
         reference_dir=reference_dir(),
+        target=load_target(),
     )

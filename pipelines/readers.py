@@ -20,7 +20,17 @@ SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": Fals
 MAX_WIDTH = 60
 
 
-def open_published(settings: Settings, sandbox: bool = True) -> duckdb.DuckDBPyConnection:
+def open_published(settings: Settings, sandbox: bool = True, at_snapshot: int | None = None, as_of: str | None = None,
+                   writable_dirs: tuple = ()) -> duckdb.DuckDBPyConnection:
+    """The published warehouse, read-only: the local file, or the team's DuckLake catalog when configured."""
+    if settings.target.is_ducklake:
+        from .targets.ducklake import connect_reader
+
+        return connect_reader(settings.target.uri, settings.target.data_path, at_snapshot=at_snapshot, as_of=as_of,
+                              writable_dirs=tuple(str(d) for d in writable_dirs))
+    if at_snapshot is not None or as_of is not None:
+        raise ArmsflowError("--at-snapshot and --as-of read earlier snapshots of a team warehouse (DuckLake): set "
+                            "ARMSFLOW_WAREHOUSE and ARMSFLOW_DATA_PATH; the local file keeps only the latest state")
     if not settings.published_path.exists():
         raise ArmsflowError(f"no published warehouse at {settings.published_path}: run `armsflow refresh` first "
                             "(or point ARMSFLOW_HOME at the folder that holds warehouse.duckdb)")

@@ -48,6 +48,7 @@ class RunSummary:
     outcomes: list = field(default_factory=list)
     published: bool = False
     seconds: float = 0.0
+    snapshot_id: int | None = None  # the DuckLake snapshot, when the target is a DuckLake
 
 
 def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
@@ -182,7 +183,8 @@ def _execute(ctx: RunContext, summary: RunSummary, record: dict, contracts: bool
     record["seconds"] = round(time.perf_counter() - started, 3)
     write_run_table(ctx, record)
     try:
-        publish(ctx)
+        summary.snapshot_id = publish(ctx)
+        record["snapshot_id"] = summary.snapshot_id
     except BaseException:
         record["published"] = False
         raise

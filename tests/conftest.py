@@ -38,3 +38,15 @@ def published_home(baseline_home, home):
 
     shutil.copytree(baseline_home, home)
     return home
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster in a temp dir for this test session (tests/pg.py); skipped where PostgreSQL is absent."""
+    from tests.pg import find_pg_bin, remove_cluster, start_cluster
+
+    if find_pg_bin() is None:
+        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
+    cluster = start_cluster()
+    yield cluster
+    remove_cluster(cluster)

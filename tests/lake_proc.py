@@ -1,0 +1,49 @@
+"""Second-process helpers for the DuckLake tests: run as ``python -m tests.lake_proc <command> <json args>``.
+
+query:   run SQL statements on readers (latest, at a snapshot, as of a time) and print the rows as JSON.
+watch:   until a stop file appears, read three table counts in one statement, print every distinct tuple seen.
+publish: publish a build file, print {"snapshot": n} or {"error": message}.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from pipelines.errors import ArmsflowError
+from pipelines.targets.ducklake import connect_reader, publish_to_ducklake
+
+WATCH_SQL = ("SELECT (SELECT count(*) FROM deal), (SELECT count(*) FROM delivery), "
+             "(SELECT count(*) FROM mart_transfer_enriched)")
+
+
+def main(command: str, args: dict) -> dict:
+    if command == "query":  # one result list per view: {} (latest), {"at_snapshot": n} or {"as_of": ts}
+        results = []
+        for view in args["views"]:
+            con = connect_reader(args["uri"], **view)
+            results.append([con.execute(sql).fetchall() for sql in args["sql"]])
+            con.close()
+        return {"rows": results}
+    if command == "watch":
+        con = connect_reader(args["uri"])
+        Path(args["ready"]).touch()
+        seen: dict[str, int] = {}
+        while not Path(args["stop"]).exists():
+            key = json.dumps(con.execute(WATCH_SQL).fetchone())
+            seen[key] = seen.get(key, 0) + 1
+            time.sleep(0.01)
+        return {"seen": seen}
+    if command == "publish":
+        try:
+            snapshot = publish_to_ducklake(args["build"], args["uri"], args["data_path"], args["run_id"], {},
+                                           args["tables"])
+        except ArmsflowError as exc:
+            return {"error": str(exc)}
+        return {"snapshot": snapshot}
+    raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], json.loads(sys.argv[2])), default=str))
