@@ -16,6 +16,7 @@ import polars as pl
 
 from . import entities as ent
 from . import membership as mem
+from .attribution import attribute
 from .config import Settings, reference_dir
 from .fetch import Payload, Request, fetch_live, fetch_recorded
 from .raw import land
@@ -328,6 +329,7 @@ def build_treaties(settings: Settings) -> dict:
         staged = _resolve_column(con, staged, "unoda", "state_name", "entity_id").with_columns(
             raw_text=pl.struct("treaty_short_name", "state_name", "action", "action_date", "depositary").struct.json_encode())
         actions, q = _unresolved_quarantine(staged, "unoda", [("state", "state_name", "entity_id")], line_col="record_no")
+        actions = attribute(actions, dated(reference("treaty_action_attribution.csv"), "action_date"))
         key = ["treaty_id", "entity_id", "action", "depositary", "action_date"]
         dup = actions.filter(~pl.struct(key).is_first_distinct())
         q = pl.concat([q, dup.select(source=pl.lit("unoda"), payload_sha256="payload_sha256", line_no="record_no",

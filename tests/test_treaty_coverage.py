@@ -85,9 +85,10 @@ def test_a_partial_recording_missing_a_party_only_warns(published_home, httpserv
 
 def test_the_bundled_ptbt_is_reported_partial(baseline):
     with duckdb.connect(str(baseline / "warehouse.duckdb"), read_only=True) as con:
-        rows = con.execute("SELECT check_name, passed, severity, sample FROM check_result "
-                           "WHERE check_name LIKE 'treaty_coverage%' AND run_id = (SELECT max(run_id) FROM check_result)"
-                           ).fetchall()
+        rows = con.execute(
+            "SELECT check_name, passed, severity, sample FROM check_result WHERE check_name LIKE 'treaty_coverage%' "
+            "AND run_id = (SELECT max(run_id) FROM check_result)").fetchall()
     by_name = {r[0]: r[1:] for r in rows}
     assert by_name["treaty_coverage_complete"][0] is True
-    assert by_name["treaty_coverage_partial"][:2] == (False, "warn") and "treaty_id=PTBT" in by_name["treaty_coverage_partial"][2]
+    partial = by_name["treaty_coverage_partial"]
+    assert partial[:2] == (False, "warn") and "treaty_id=PTBT" in partial[2]

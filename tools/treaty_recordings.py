@@ -86,7 +86,7 @@ def timeline_events(page: str) -> dict[str, list[tuple[str, str, str]]]:
 def iso3(names: list[str]) -> dict[str, str | None]:
     import countrycode
     codes = countrycode.countrycode(names, origin="country.name", destination="iso3c")
-    return dict(zip(names, codes))
+    return dict(zip(names, codes, strict=True))
 
 
 def merge_timeline(actions: list[dict], events: list[tuple[str, str, str]]) -> tuple[list[dict], list[str]]:
