@@ -368,6 +368,7 @@ def build_membership(settings: Settings) -> dict:
                               claims.select("org_id", "entity_id", "start_date", "end_date"))
         replace_table(con, "membership", membership)
         replace_table(con, "reconciliation", recon)
+        run_sql_file(con, "marts/treaty_coverage.sql")  # view: loaded vs the depositary's counts per treaty
         replace_table(con, "wikidata_membership", claims.select("org_id", "entity_id", "qid", "label", "start_date",
                                                                 "end_date", "payload_sha256"))
         _quarantine(con, "wikidata", "resolve", q)

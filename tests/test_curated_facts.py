@@ -95,8 +95,9 @@ def warehouse(tmp_path_factory):
 
 @pytest.mark.integration
 def test_the_yemens_npt_history_is_split(warehouse):
-    rows = warehouse.execute("SELECT entity_id, role, start_date, end_date, source FROM membership "
-                             "WHERE org_id = 'NPT' AND entity_id IN ('YAR', 'YMD', 'YEM') ORDER BY start_date").fetchall()
+    rows = warehouse.execute(
+        "SELECT entity_id, role, start_date, end_date, source FROM membership "
+        "WHERE org_id = 'NPT' AND entity_id IN ('YAR', 'YMD', 'YEM') ORDER BY start_date").fetchall()
     assert rows == [("YAR", "signatory", D("1968-09-23"), D("1986-05-14"), "unoda"),
                     ("YMD", "signatory", D("1968-11-14"), D("1979-06-01"), "unoda"),
                     ("YMD", "party", D("1979-06-01"), D("1990-05-22"), "unoda"),

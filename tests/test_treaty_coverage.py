@@ -92,3 +92,10 @@ def test_the_bundled_ptbt_is_reported_partial(baseline):
     assert by_name["treaty_coverage_complete"][0] is True
     partial = by_name["treaty_coverage_partial"]
     assert partial[:2] == (False, "warn") and "treaty_id=PTBT" in partial[2]
+
+
+def test_the_coverage_view_reports_every_treaty(baseline):
+    with duckdb.connect(str(baseline / "warehouse.duckdb"), read_only=True) as con:
+        rows = dict(con.execute("SELECT treaty_id, coverage FROM treaty_coverage").fetchall())
+    assert rows == {"NPT": "complete", "CTBT": "complete", "TPNW": "complete", "PTBT": "partial", "ATT": "complete",
+                    "BWC": "complete", "CWC": "complete"}
