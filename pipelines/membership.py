@@ -123,7 +123,7 @@ def nuclear_status(membership: pl.DataFrame, facts: pl.DataFrame, entities: pl.D
 
     npt_nuclear_weapon_state: NPT party in the Art. IX(3) set; npt_non_nuclear_weapon_state: any other party;
     nuclear_armed_outside_npt: not a party but nuclear-armed (facts file); outside_npt: neither. A dependent
-    territory takes its sovereign's pieces (Guam is not "outside the NPT").
+    territory is npt_territory while its sovereign is a party (Guam is not "outside the NPT").
     """
     npt = membership.filter((pl.col("org_id") == "NPT") & (pl.col("role") == "party"))
     nws = set(facts.filter(pl.col("status") == "npt_nuclear_weapon_state")["entity_id"])
@@ -159,12 +159,21 @@ def nuclear_status(membership: pl.DataFrame, facts: pl.DataFrame, entities: pl.D
 
 
 def _territories_follow(state_rows: list[tuple], entities: pl.DataFrame) -> pl.DataFrame:
-    """A dependent territory has its sovereign's status (the sovereign's treaties cover it); Antarctica has none."""
+    """A dependent territory is covered by its sovereign's NPT membership (npt_territory) or outside it, piece by
+    piece of the sovereign's timeline; it is never a weapon state itself. Antarctica (no sovereign) has no status."""
     if "sovereign_id" not in entities.columns:
         return pl.DataFrame(schema=NUCLEAR_SCHEMA)
     rows = []
     territories = entities.filter((pl.col("kind") == "dependent_territory") & pl.col("sovereign_id").is_not_null())
     for t in territories.iter_rows(named=True):
-        rows += [(t["entity_id"], status, start, end, f"dependent territory of {sov}: {basis}")
-                 for sov, status, start, end, basis in state_rows if sov == t["sovereign_id"]]
-    return pl.DataFrame(rows, schema=NUCLEAR_SCHEMA, orient="row")
+        for sov, status, start, end, _ in state_rows:
+            if sov != t["sovereign_id"]:
+                continue
+            covered = status.startswith("npt_")
+            piece = [t["entity_id"], "npt_territory" if covered else "outside_npt", start, end,
+                     f"dependent territory of {sov} ({'an NPT party' if covered else 'not an NPT party'})"]
+            if rows and rows[-1][0] == piece[0] and rows[-1][1] == piece[1]:
+                rows[-1][3] = end  # the sovereign's armed/unarmed change is not the territory's
+            else:
+                rows.append(piece)
+    return pl.DataFrame([tuple(r) for r in rows], schema=NUCLEAR_SCHEMA, orient="row")

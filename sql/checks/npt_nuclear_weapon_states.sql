@@ -7,7 +7,6 @@ today AS (SELECT entity_id FROM nuclear_status WHERE status = 'npt_nuclear_weapo
           AND start_date <= current_date AND (end_date IS NULL OR end_date > current_date))
 SELECT entity_id, 'is an NPT nuclear-weapon state but not one of the five' AS problem
 FROM nuclear_status WHERE status = 'npt_nuclear_weapon_state' AND entity_id NOT IN (SELECT entity_id FROM five)
-  AND entity_id NOT IN (SELECT entity_id FROM entity WHERE kind = 'dependent_territory')  -- Guam shares the US status
 UNION ALL
 SELECT entity_id, 'one of the five but not an NPT nuclear-weapon state today' FROM five
 WHERE entity_id <> 'SUN' AND entity_id NOT IN (SELECT entity_id FROM today)
