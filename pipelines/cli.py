@@ -45,6 +45,8 @@ def cmd_status(args, settings: Settings) -> int:
             print(f"{s}: {ORIGIN.get(origin, origin)}, {payloads} payload(s), loaded {loaded_at}\n"
                   f"    release: {release or 'not stated'}\n"
                   f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined")
+        print()
+        print_coverage(con)
         counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SUMMARY_TABLES]
         print()
         print_rows(["table", "rows"], counts, "table")
@@ -68,6 +70,15 @@ def cmd_status(args, settings: Settings) -> int:
             outcome = "published" if r.get("published") else f"not published: {r.get('error')}"
             print(f"  {r['started_at'][:19]}  {r['command']:<28} {r.get('seconds', 0):>6.1f} s  {outcome}")
     return 0
+
+
+def print_coverage(con) -> None:
+    """Treaty lists loaded against the depositary's published counts (the treaty_coverage view)."""
+    rows = con.execute("SELECT treaty_id, coverage, loaded_parties, depositary_parties, loaded_signatories, "
+                       "depositary_signatories, recorded_as_of FROM treaty_coverage ORDER BY treaty_id").fetchall()
+    print("treaty coverage (loaded / depositary's count, as of):")
+    for t, coverage, lp, dp, ls, ds, as_of in rows:
+        print(f"  {t:<5} {coverage:<10} parties {lp}/{dp}, signatories {ls}/{ds}, as of {as_of}")
 
 
 def _summary(summary, settings: Settings, notes: list[str]) -> str:
@@ -139,6 +150,9 @@ def cmd_check(args, settings: Settings) -> int:
             from .contracts import run_contracts
             outcomes += run_contracts(con)
     print(checks.report(outcomes, verbose=args.verbose))
+    print()
+    with open_published(settings) as con:
+        print_coverage(con)
     print(f"({len(outcomes)} checks in {time.perf_counter() - t0:.1f} s on {settings.published_path})")
     return 1 if any(o.blocking_failure for o in outcomes) else 0
 

@@ -53,7 +53,7 @@ def treaty_intervals(actions: pl.DataFrame, treaties: pl.DataFrame, entities: pl
 
 def inherit(intervals: pl.DataFrame, successions: pl.DataFrame) -> pl.DataFrame:
     """A continuator takes over an interval that its predecessor's dissolution closed."""
-    rows = []
+    rows, added = [], set()
     for s in successions.iter_rows(named=True):
         closed = intervals.filter((pl.col("entity_id") == s["predecessor_id"]) &
                                   (pl.col("closed_by") == "state_dissolved") & (pl.col("end_date") == s["date"]))
@@ -62,7 +62,8 @@ def inherit(intervals: pl.DataFrame, successions: pl.DataFrame) -> pl.DataFrame:
         for r in closed.iter_rows(named=True):
             already = intervals.filter((pl.col("org_id") == r["org_id"]) & (pl.col("entity_id") == s["successor_id"])
                                        & (pl.col("role") == r["role"]))
-            if already.height == 0:
+            if already.height == 0 and (r["org_id"], s["successor_id"], r["role"]) not in added:
+                added.add((r["org_id"], s["successor_id"], r["role"]))  # two predecessors, one continuation (Yemen)
                 rows.append((r["org_id"], s["successor_id"], r["role"], s["date"], None, "continuation", None,
                              f"inherited:{s['predecessor_id']}"))
     return pl.DataFrame(rows, schema=MEMBERSHIP_SCHEMA, orient="row")
@@ -121,7 +122,8 @@ def nuclear_status(membership: pl.DataFrame, facts: pl.DataFrame, entities: pl.D
     """Per state, split its lifetime at every NPT and nuclear-armed boundary and name each piece.
 
     npt_nuclear_weapon_state: NPT party in the Art. IX(3) set; npt_non_nuclear_weapon_state: any other party;
-    nuclear_armed_outside_npt: not a party but nuclear-armed (facts file); outside_npt: neither.
+    nuclear_armed_outside_npt: not a party but nuclear-armed (facts file); outside_npt: neither. A dependent
+    territory is npt_territory while its sovereign is a party (Guam is not "outside the NPT").
     """
     npt = membership.filter((pl.col("org_id") == "NPT") & (pl.col("role") == "party"))
     nws = set(facts.filter(pl.col("status") == "npt_nuclear_weapon_state")["entity_id"])
@@ -153,4 +155,25 @@ def nuclear_status(membership: pl.DataFrame, facts: pl.DataFrame, entities: pl.D
             else:
                 pieces.append([eid, status, c, piece_end, basis])
         rows += [tuple(p) for p in pieces]
-    return pl.DataFrame(rows, schema=NUCLEAR_SCHEMA, orient="row")
+    return pl.concat([pl.DataFrame(rows, schema=NUCLEAR_SCHEMA, orient="row"), _territories_follow(rows, entities)])
+
+
+def _territories_follow(state_rows: list[tuple], entities: pl.DataFrame) -> pl.DataFrame:
+    """A dependent territory is covered by its sovereign's NPT membership (npt_territory) or outside it, piece by
+    piece of the sovereign's timeline; it is never a weapon state itself. Antarctica (no sovereign) has no status."""
+    if "sovereign_id" not in entities.columns:
+        return pl.DataFrame(schema=NUCLEAR_SCHEMA)
+    rows = []
+    territories = entities.filter((pl.col("kind") == "dependent_territory") & pl.col("sovereign_id").is_not_null())
+    for t in territories.iter_rows(named=True):
+        for sov, status, start, end, _ in state_rows:
+            if sov != t["sovereign_id"]:
+                continue
+            covered = status.startswith("npt_")
+            piece = [t["entity_id"], "npt_territory" if covered else "outside_npt", start, end,
+                     f"dependent territory of {sov} ({'an NPT party' if covered else 'not an NPT party'})"]
+            if rows and rows[-1][0] == piece[0] and rows[-1][1] == piece[1]:
+                rows[-1][3] = end  # the sovereign's armed/unarmed change is not the territory's
+            else:
+                rows.append(piece)
+    return pl.DataFrame([tuple(r) for r in rows], schema=NUCLEAR_SCHEMA, orient="row")

@@ -34,15 +34,12 @@ def test_whole_2024_register_loads_and_reconciles(tmp_path_factory, tmp_path, mo
             "SELECT rows_in, rows_loaded, rows_quarantined FROM load_manifest WHERE source = 'sipri' "
             "ORDER BY batch_id DESC LIMIT 1").fetchone()
         assert rows_in == 59157 and loaded + quarantined == rows_in
-        micronesia = con.execute("SELECT count(*) FROM quarantine WHERE reason LIKE '%''Micronesia''%'").fetchone()[0]
-        assert quarantined == micronesia  # the one name without an alias yet: sipri,Micronesia,FSM
+        assert quarantined == 0  # every name resolves (Micronesia through its curated alias)
         early = con.execute("SELECT failing_rows, sample FROM check_result WHERE check_name = "
                             "'deal_delivery_before_order' ORDER BY checked_at DESC LIMIT 1").fetchone()
         assert early[0] == 1 and "deal_id=8206" in early[1]
         assert con.execute("SELECT count(*), count(DISTINCT party) FROM tiv_country_year").fetchone() == (1527, 119)
         passed, failing, sample = con.execute("SELECT passed, failing_rows, sample FROM check_result WHERE check_name "
                                               "= 'tiv_table_reconciles' ORDER BY checked_at DESC LIMIT 1").fetchone()
-    # Until Micronesia resolves, the suppliers of its 6 rows (Australia, the United States) fall short; every
-    # other party and year reproduces SIPRI's table within 1 million TIV (measured: at most 0.5).
-    first = "party=Australia, direction=export, year=1990"
-    assert passed if micronesia == 0 else failing == 5 and sample.startswith(first)
+    # every party and year reproduces SIPRI's table within 1 million TIV (measured: at most 0.5)
+    assert passed and failing == 0, sample

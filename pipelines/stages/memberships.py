@@ -7,7 +7,7 @@ import polars as pl
 from .. import membership as mem
 from ..runs import RunContext
 from ..sources import wikidata
-from ..warehouse import connect, replace_table, table_frame
+from ..warehouse import connect, replace_table, run_sql_file, table_frame
 from .common import (
     dated,
     quarantine,
@@ -55,6 +55,7 @@ def build_membership(ctx: RunContext) -> dict:
                               claims.select("org_id", "entity_id", "start_date", "end_date"))
         replace_table(con, "membership", membership)
         replace_table(con, "reconciliation", recon)
+        run_sql_file(con, "marts/treaty_coverage.sql")  # view: loaded vs the depositary's counts per treaty
         replace_table(con, "wikidata_membership", claims.select("org_id", "entity_id", "qid", "label", "start_date",
                                                                 "end_date", "payload_sha256"))
         quarantine(con, "wikidata", "resolve", q)
