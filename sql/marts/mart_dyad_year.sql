@@ -1,10 +1,14 @@
--- Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both statuses.
+-- Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both statuses, and the
+-- ATOP/COW pledges the pair shared (sql/marts/alliance_pledges.sql; FALSE when no ATOP/COW data is loaded).
 CREATE OR REPLACE TABLE mart_dyad_year AS
 WITH dy AS (
     SELECT d.supplier_id, d.recipient_id, v.delivery_year AS year,
            sum(v.tiv_delivered) AS tiv_delivered, count(DISTINCT d.deal_id) AS deals,
            sum(v.numbers_delivered) AS numbers_delivered
     FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+), dyad_dates AS (
+    SELECT DISTINCT supplier_id AS entity_a, recipient_id AS entity_b, year_end(year) AS as_of FROM dy
+), ap AS (SELECT * FROM alliance_pledges('dyad_dates')
 ), st AS (
     SELECT *, alliances_on(supplier_id, year_end(year)) AS sa, alliances_on(recipient_id, year_end(year)) AS ra FROM dy
 )
@@ -15,5 +19,9 @@ SELECT st.supplier_id, s.name AS supplier, st.recipient_id, r.name AS recipient,
        is_member_on('NATO', st.supplier_id, year_end(st.year)) AS supplier_nato,
        is_member_on('NATO', st.recipient_id, year_end(st.year)) AS recipient_nato,
        nuclear_status_on(st.supplier_id, year_end(st.year)) AS supplier_nuclear_status,
-       nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status
-FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id;
+       nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status,
+       ap.atop_defense, ap.atop_offense, ap.atop_neutrality, ap.atop_nonaggression, ap.atop_consultation,
+       ap.cow_defense, ap.cow_neutrality, ap.cow_nonaggression, ap.cow_entente,
+       ap.defense_alliances AS shared_defense_alliances, ap.dataset_alliances AS shared_dataset_alliances
+FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id
+LEFT JOIN ap ON ap.entity_a = st.supplier_id AND ap.entity_b = st.recipient_id AND ap.as_of = year_end(st.year);

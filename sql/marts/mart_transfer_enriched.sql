@@ -1,6 +1,9 @@
--- Each deal, with both parties' alliance, treaty and nuclear status as of the order year (31 December).
+-- Each deal, with both parties' alliance, treaty and nuclear status as of the order year (31 December), and the
+-- ATOP/COW pledges supplier and recipient shared then (sql/marts/alliance_pledges.sql).
 CREATE OR REPLACE TABLE mart_transfer_enriched AS
-WITH d AS (SELECT *, year_end(order_year) AS as_of_date FROM deal)
+WITH d AS (SELECT *, year_end(order_year) AS as_of_date FROM deal),
+deal_dates AS (SELECT DISTINCT supplier_id AS entity_a, recipient_id AS entity_b, as_of_date AS as_of FROM d),
+ap AS (SELECT * FROM alliance_pledges('deal_dates'))
 SELECT
     d.deal_id, d.order_year, d.as_of_date,
     d.supplier_id, s.name AS supplier, s.kind AS supplier_kind,
@@ -18,7 +21,12 @@ SELECT
     is_member_on('ATT', d.recipient_id, d.as_of_date)          AS recipient_att_party,
     alliances_on(d.supplier_id, d.as_of_date)                  AS supplier_alliances,
     alliances_on(d.recipient_id, d.as_of_date)                 AS recipient_alliances,
+    ap.atop_defense, ap.atop_offense, ap.atop_neutrality, ap.atop_nonaggression, ap.atop_consultation,
+    ap.cow_defense, ap.cow_neutrality, ap.cow_nonaggression, ap.cow_entente,
+    ap.defense_alliances                                       AS shared_defense_alliances,
+    ap.dataset_alliances                                       AS shared_dataset_alliances,
     d.source_release
 FROM d
+LEFT JOIN ap ON ap.entity_a = d.supplier_id AND ap.entity_b = d.recipient_id AND ap.as_of = d.as_of_date
 JOIN entity s ON s.entity_id = d.supplier_id
 JOIN entity r ON r.entity_id = d.recipient_id;
