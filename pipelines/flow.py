@@ -382,10 +382,40 @@ def build_nuclear_status(settings: Settings) -> dict:
     return {"intervals": status.height}
 
 
+# --- alliances (issue 10): isolated step for the lead to port; bundled ATOP 5.1/COW 4.1 subset by default ---
+def alliance_files(paths: list[Path] | None = None) -> list[tuple[str, bytes]]:
+    """The files to load: those given, else every file of pipelines/recorded/{atop,cow}/index.json."""
+    from .fetch import RECORDED_DIR, recorded_requests
+    if paths:
+        return [(p.name, p.read_bytes()) for p in paths]
+    return [(path.name, path.read_bytes()) for s in ("atop", "cow") for _, path, _ in recorded_requests(s, RECORDED_DIR)]
+
+
+def build_alliances(settings: Settings, paths: list[Path] | None = None) -> dict:
+    from . import alliance_load
+    curated = dated(reference("alliance_membership.csv"), "start_date", "end_date")
+    with build_connection(settings) as con:
+        tables = alliance_load.build(alliance_files(paths), table_frame(con, "SELECT * FROM entity"), curated)
+        replace_table(con, "alliance", tables.alliance)
+        replace_table(con, "alliance_member", tables.alliance_member)
+        replace_table(con, "alliance_reconciliation", tables.alliance_reconciliation)
+        replace_table(con, "alliance_unresolved", tables.unresolved)
+        for source in ("atop", "cow"):
+            _quarantine(con, source, "parse", tables.quarantine.filter(pl.col("source") == source))
+    return {"alliances": tables.alliance.height, "members": tables.alliance_member.height,
+            "unresolved": tables.unresolved.height, "reconciliation_issues": tables.alliance_reconciliation.height,
+            "quarantined": tables.quarantine.height, "files": tables.counts.to_dicts()}
+
+
+ALLIANCE_MARTS = {"mart_transfer_enriched", "mart_dyad_year"}
+
+
 def mart_step(name: str) -> Callable[[Settings], dict]:
     def run(settings: Settings) -> dict:
         with build_connection(settings) as con:
             run_sql_file(con, "marts/as_of.sql")
+            if name in ALLIANCE_MARTS:
+                run_sql_file(con, "marts/alliance_pledges.sql")
             run_sql_file(con, f"marts/{name}.sql")
             rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
         return {"rows": rows}
@@ -411,12 +441,15 @@ STEPS: list[Step] = [
     Step("nuclear_status", "warehouse", ("membership",), build_nuclear_status,
          "nuclear status intervals derived from NPT membership and curated facts", ("polars", "duckdb"),
          ("nuclear_status",)),
-    Step("mart_transfer_enriched", "marts", ("deal", "nuclear_status"), mart_step("mart_transfer_enriched"),
+    Step("alliance", "warehouse", ("entity",), build_alliances,
+         "ATOP and COW alliances and member spells linked to entities by COW code; reconciled with curated facts",
+         ("polars", "duckdb"), ("alliance", "alliance_member", "alliance_reconciliation", "alliance_unresolved")),
+    Step("mart_transfer_enriched", "marts", ("deal", "nuclear_status", "alliance"), mart_step("mart_transfer_enriched"),
          "each deal with both parties' alliance, treaty and nuclear status as of the order year", ("duckdb",),
          ("mart_transfer_enriched",)),
     Step("mart_country_year", "marts", ("deal", "nuclear_status"), mart_step("mart_country_year"),
          "entity x year: TIV imported and exported, memberships, nuclear status", ("duckdb",), ("mart_country_year",)),
-    Step("mart_dyad_year", "marts", ("deal", "nuclear_status"), mart_step("mart_dyad_year"),
+    Step("mart_dyad_year", "marts", ("deal", "nuclear_status", "alliance"), mart_step("mart_dyad_year"),
          "supplier x recipient x year: TIV, shared alliances, both statuses", ("duckdb",), ("mart_dyad_year",)),
 ]
 STEP_BY_NAME = {s.name: s for s in STEPS}

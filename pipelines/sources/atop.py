@@ -11,8 +11,7 @@ from datetime import date
 
 import polars as pl
 
-from .alliance_files import (alliance_schema, check_header, member_schema, partial_date, read_rows, to_int,
-                             unpack)
+from .alliance_files import alliance_schema, check_header, member_schema, partial_date, read_rows, to_int, unpack
 from .text_table import QUARANTINE_SCHEMA
 
 SOURCE = "atop"

@@ -2,7 +2,8 @@
 -- mart_transfer_enriched. A dyad shares a pledge when both are members on the date and either member's row
 -- carries it (ATOP's dyadic convention). Intervals are [start, end).
 CREATE OR REPLACE VIEW alliance_dyad AS
-SELECT a.dataset, a.alliance_id, coalesce(al.name, upper(a.dataset) || ' ' || a.alliance_id) AS alliance_name,
+SELECT a.dataset, a.alliance_id, coalesce(al.name || ' (', '') || upper(a.dataset) || ' ' || a.alliance_id || CASE WHEN al.name IS NULL THEN '' ELSE ')' END
+           AS alliance_name,
        a.entity_id AS entity_a, b.entity_id AS entity_b,
        greatest(a.entry_date, b.entry_date) AS start_date,
        nullif(least(coalesce(a.exit_date, DATE '9999-12-31'), coalesce(b.exit_date, DATE '9999-12-31')),
