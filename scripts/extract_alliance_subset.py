@@ -32,7 +32,7 @@ STATES = {640, 770, 750, 710, 365, 2, 200, 220, 255, 260, 265, 666, 630, 651, 67
 FROM_YEAR = 1950  # SIPRI's coverage starts in 1950: older alliances cannot meet a recorded deal
 NAMED_ATOP = {3180, 3260, 3275, 3285}  # NATO, SEATO, CENTO, Warsaw Pact (always kept)
 NAMED_COW = {227, 238, 241, 243}
-FIXTURE_ATOP = {3180, 3275}  # NATO and CENTO for the small test fixtures
+FIXTURE_ATOP = {3180, 3275, 1115, 2075}  # NATO, CENTO, and two with an unknown entry or exit day
 FIXTURE_COW = {227, 241}
 
 
