@@ -20,20 +20,42 @@ WHERE a.entity_id IS NOT NULL AND b.entity_id IS NOT NULL
 
 -- One row per dyad and date in `pairs` (entity_a, entity_b, as_of): the peacesciencer-like flags and the names of
 -- the alliances carrying a defense pledge.
+-- Last date each dataset covers (ATOP 5.1: 2018, COW Formal Alliances v4.1: 2012). After it a flag is NULL
+-- (unknown), not FALSE: "in force at coverage end" is not extrapolated. Update with a new release.
+CREATE OR REPLACE MACRO alliance_coverage_end(p_dataset) AS
+    CASE p_dataset WHEN 'atop' THEN DATE '2018-12-31' WHEN 'cow' THEN DATE '2012-12-31' END;
+
+-- One row per dyad and date in `pairs` (a table or CTE name with entity_a, entity_b, as_of): peacesciencer-like
+-- flags and the names of the alliances carrying a defense pledge (within each dataset's coverage).
 CREATE OR REPLACE MACRO alliance_pledges(pairs) AS TABLE
-SELECT p.entity_a, p.entity_b, p.as_of,
-       coalesce(bool_or(x.dataset = 'atop' AND x.defense = 1), FALSE)       AS atop_defense,
-       coalesce(bool_or(x.dataset = 'atop' AND x.offense = 1), FALSE)       AS atop_offense,
-       coalesce(bool_or(x.dataset = 'atop' AND x.neutrality = 1), FALSE)    AS atop_neutrality,
-       coalesce(bool_or(x.dataset = 'atop' AND x.nonaggression = 1), FALSE) AS atop_nonaggression,
-       coalesce(bool_or(x.dataset = 'atop' AND x.consultation = 1), FALSE)  AS atop_consultation,
-       coalesce(bool_or(x.dataset = 'cow' AND x.defense = 1), FALSE)        AS cow_defense,
-       coalesce(bool_or(x.dataset = 'cow' AND x.neutrality = 1), FALSE)     AS cow_neutrality,
-       coalesce(bool_or(x.dataset = 'cow' AND x.nonaggression = 1), FALSE)  AS cow_nonaggression,
-       coalesce(bool_or(x.dataset = 'cow' AND x.entente = 1), FALSE)        AS cow_entente,
-       list_sort(list_distinct(list(x.alliance_name) FILTER (WHERE x.defense = 1))) AS defense_alliances,
-       list_sort(list_distinct(list(x.alliance_name) FILTER (WHERE x.dataset IS NOT NULL))) AS dataset_alliances
-FROM (SELECT DISTINCT entity_a, entity_b, as_of FROM query_table(pairs)) p
-LEFT JOIN alliance_dyad x ON x.entity_a = p.entity_a AND x.entity_b = p.entity_b
-     AND x.start_date <= p.as_of AND (x.end_date IS NULL OR x.end_date > p.as_of)
-GROUP BY ALL;
+WITH flags AS (
+    SELECT p.entity_a, p.entity_b, p.as_of,
+           coalesce(bool_or(x.dataset = 'atop' AND x.defense = 1), FALSE)       AS atop_defense,
+           coalesce(bool_or(x.dataset = 'atop' AND x.offense = 1), FALSE)       AS atop_offense,
+           coalesce(bool_or(x.dataset = 'atop' AND x.neutrality = 1), FALSE)    AS atop_neutrality,
+           coalesce(bool_or(x.dataset = 'atop' AND x.nonaggression = 1), FALSE) AS atop_nonaggression,
+           coalesce(bool_or(x.dataset = 'atop' AND x.consultation = 1), FALSE)  AS atop_consultation,
+           coalesce(bool_or(x.dataset = 'cow' AND x.defense = 1), FALSE)        AS cow_defense,
+           coalesce(bool_or(x.dataset = 'cow' AND x.neutrality = 1), FALSE)     AS cow_neutrality,
+           coalesce(bool_or(x.dataset = 'cow' AND x.nonaggression = 1), FALSE)  AS cow_nonaggression,
+           coalesce(bool_or(x.dataset = 'cow' AND x.entente = 1), FALSE)        AS cow_entente,
+           list_sort(list_distinct(list(x.alliance_name) FILTER (WHERE x.defense = 1))) AS defense_alliances,
+           list_sort(list_distinct(list(x.alliance_name) FILTER (WHERE x.dataset IS NOT NULL))) AS dataset_alliances
+    FROM (SELECT DISTINCT entity_a, entity_b, as_of FROM query_table(pairs)) p
+    LEFT JOIN alliance_dyad x ON x.entity_a = p.entity_a AND x.entity_b = p.entity_b
+         AND x.start_date <= p.as_of AND (x.end_date IS NULL OR x.end_date > p.as_of)
+         AND p.as_of <= alliance_coverage_end(x.dataset)
+    GROUP BY ALL
+)
+SELECT entity_a, entity_b, as_of,
+       CASE WHEN as_of <= alliance_coverage_end('atop') THEN atop_defense END       AS atop_defense,
+       CASE WHEN as_of <= alliance_coverage_end('atop') THEN atop_offense END       AS atop_offense,
+       CASE WHEN as_of <= alliance_coverage_end('atop') THEN atop_neutrality END    AS atop_neutrality,
+       CASE WHEN as_of <= alliance_coverage_end('atop') THEN atop_nonaggression END AS atop_nonaggression,
+       CASE WHEN as_of <= alliance_coverage_end('atop') THEN atop_consultation END  AS atop_consultation,
+       CASE WHEN as_of <= alliance_coverage_end('cow') THEN cow_defense END         AS cow_defense,
+       CASE WHEN as_of <= alliance_coverage_end('cow') THEN cow_neutrality END      AS cow_neutrality,
+       CASE WHEN as_of <= alliance_coverage_end('cow') THEN cow_nonaggression END   AS cow_nonaggression,
+       CASE WHEN as_of <= alliance_coverage_end('cow') THEN cow_entente END         AS cow_entente,
+       defense_alliances, dataset_alliances
+FROM flags;

@@ -25,3 +25,14 @@ SELECT st.supplier_id, s.name AS supplier, st.recipient_id, r.name AS recipient,
        ap.defense_alliances AS shared_defense_alliances, ap.dataset_alliances AS shared_dataset_alliances
 FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id
 LEFT JOIN ap ON ap.entity_a = st.supplier_id AND ap.entity_b = st.recipient_id AND ap.as_of = year_end(st.year);
+COMMENT ON COLUMN mart_dyad_year.atop_defense IS 'Supplier and recipient shared an ATOP alliance in which either pledged defense on 31 December (of the year / order year); NULL after ATOP coverage (2018)';
+COMMENT ON COLUMN mart_dyad_year.atop_offense IS 'Shared ATOP alliance with an offense pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.atop_neutrality IS 'Shared ATOP alliance with a neutrality pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.atop_nonaggression IS 'Shared ATOP alliance with a non-aggression pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.atop_consultation IS 'Shared ATOP alliance with a consultation pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.cow_defense IS 'Shared COW Formal Alliance (v4.1) with a defense pledge; NULL after COW coverage (2012)';
+COMMENT ON COLUMN mart_dyad_year.cow_neutrality IS 'Shared COW alliance with a neutrality pledge; NULL after 2012';
+COMMENT ON COLUMN mart_dyad_year.cow_nonaggression IS 'Shared COW alliance with a non-aggression pledge; NULL after 2012';
+COMMENT ON COLUMN mart_dyad_year.cow_entente IS 'Shared COW entente; NULL after 2012';
+COMMENT ON COLUMN mart_dyad_year.shared_defense_alliances IS 'ATOP/COW alliances with a defense pledge the pair shared, as "name (ATOP id)" for curated-linked alliances or "ATOP id"/"COW id"';
+COMMENT ON COLUMN mart_dyad_year.shared_dataset_alliances IS 'Every ATOP/COW alliance the pair shared, any pledge';

@@ -30,3 +30,14 @@ FROM d
 LEFT JOIN ap ON ap.entity_a = d.supplier_id AND ap.entity_b = d.recipient_id AND ap.as_of = d.as_of_date
 JOIN entity s ON s.entity_id = d.supplier_id
 JOIN entity r ON r.entity_id = d.recipient_id;
+COMMENT ON COLUMN mart_transfer_enriched.atop_defense IS 'Supplier and recipient shared an ATOP alliance in which either pledged defense on 31 December (of the year / order year); NULL after ATOP coverage (2018)';
+COMMENT ON COLUMN mart_transfer_enriched.atop_offense IS 'Shared ATOP alliance with an offense pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.atop_neutrality IS 'Shared ATOP alliance with a neutrality pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.atop_nonaggression IS 'Shared ATOP alliance with a non-aggression pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.atop_consultation IS 'Shared ATOP alliance with a consultation pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.cow_defense IS 'Shared COW Formal Alliance (v4.1) with a defense pledge; NULL after COW coverage (2012)';
+COMMENT ON COLUMN mart_transfer_enriched.cow_neutrality IS 'Shared COW alliance with a neutrality pledge; NULL after 2012';
+COMMENT ON COLUMN mart_transfer_enriched.cow_nonaggression IS 'Shared COW alliance with a non-aggression pledge; NULL after 2012';
+COMMENT ON COLUMN mart_transfer_enriched.cow_entente IS 'Shared COW entente; NULL after 2012';
+COMMENT ON COLUMN mart_transfer_enriched.shared_defense_alliances IS 'ATOP/COW alliances with a defense pledge the pair shared, as "name (ATOP id)" for curated-linked alliances or "ATOP id"/"COW id"';
+COMMENT ON COLUMN mart_transfer_enriched.shared_dataset_alliances IS 'Every ATOP/COW alliance the pair shared, any pledge';
