@@ -1,4 +1,4 @@
-"""armsflow command line: refresh, import-sipri, import-sipri-tiv, query, status, check, export.
+"""armsflow command line: refresh, imports (SIPRI register, TIV tables, alliances), query, status, check, export.
 
 argparse (standard library) is enough for these subcommands and keeps `armsflow query` fast: the query, status
 and export paths import only duckdb, never Dagster, polars or Great Expectations. Settings are read once here.
@@ -140,6 +140,25 @@ def cmd_import_sipri_tiv(args, settings: Settings) -> int:
     return _import(args, settings, "sipri_tiv", "import-sipri-tiv")
 
 
+def cmd_import_alliances(args, settings: Settings) -> int:
+    """ATOP (member and alliance CSVs, or the release zip) and/or COW Formal Alliances (by-member CSV) files."""
+    from .alliance_load import detect
+    from .holdings import choose_loads
+
+    files: dict[str, list[Path]] = {}
+    for raw in args.paths:
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            raise ArmsflowError(f"import-alliances: no such file {path}" + (" (a directory: give the files inside it)"
+                                                                            if path.is_dir() else ""))
+        try:
+            files.setdefault(detect(path.name, path.read_bytes()[:4000]), []).append(path.resolve())
+        except ValueError as exc:
+            raise ArmsflowError(f"import-alliances: {exc}") from None
+    names = " ".join(p.name for ps in files.values() for p in ps)
+    return _run(args, settings, f"import-alliances {names}", choose_loads(set(), files=files), [])
+
+
 def cmd_check(args, settings: Settings) -> int:
     from . import checks
 
@@ -212,6 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("path", help="a SIPRI TIV table as downloaded (exports by supplier or imports by recipient, CSV)")
     _run_options(t)
     t.set_defaults(func=cmd_import_sipri_tiv)
+    a = sub.add_parser("import-alliances", help="make ATOP and/or COW Formal Alliances files the alliance data")
+    a.add_argument("paths", nargs="+", help="ATOP member/alliance CSVs (4.x or 5.x) or the ATOP zip as downloaded, "
+                                            "and/or COW's alliance_v4.1_by_member.csv")
+    _run_options(a)
+    a.set_defaults(func=cmd_import_alliances)
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse (cannot write anything)")
     q.add_argument("sql", help="one SQL statement, e.g. \"SELECT * FROM deal LIMIT 5\"")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")

@@ -21,8 +21,8 @@ DEFAULT_URLS = {
     "wikidata": "https://query.wikidata.org",
 }
 LIVE_SOURCES = tuple(DEFAULT_URLS)
-# SIPRI's TIV tables have no documented API: they come from the bundled recording or `import-sipri-tiv`.
-SOURCES = (*LIVE_SOURCES, "sipri_tiv")
+# SIPRI's TIV tables, ATOP and COW have no API to pull: they come from the bundled recordings or an import.
+SOURCES = (*LIVE_SOURCES, "sipri_tiv", "atop", "cow")
 USER_AGENT = "armsflow/0.1 (arms-transfer research pipeline; https://github.com/armsflow/armsflow)"
 
 

@@ -32,7 +32,7 @@ def choose_loads(requested: set[str], live: bool = False, replay: bool = False,
     """The run's loads, decided under the run lock from what is published at that moment."""
     def choose(settings: Settings) -> dict[str, Load]:
         held = published_holdings(settings)
-        loads = {s: Load("file", p) for s, p in (files or {}).items()}
+        loads = {s: Load("file", tuple(p) if isinstance(p, (list, tuple)) else (p,)) for s, p in (files or {}).items()}
         for s in SOURCES:
             if s in loads:
                 continue

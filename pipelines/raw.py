@@ -22,10 +22,13 @@ class LandedPayload:
     format: str
 
 
+JSON_FORMATS = ("trade-register-csv", "unoda-graphql", "sparql-json")  # the SIPRI API wraps its CSV in JSON
+
+
 def land(payload: Payload, raw_dir: Path, fmt: str) -> LandedPayload:
     """Write the body under raw/<source>/<sha256>.<ext> unless it is already there (content-addressed)."""
     digest = hashlib.sha256(payload.body).hexdigest()
-    ext = "csv" if fmt in ("legacy-export", "tiv-table") else "json"  # the API wraps its CSV in JSON
+    ext = "zip" if payload.body[:4] == b"PK\x03\x04" else "json" if fmt in JSON_FORMATS else "csv"
     target = raw_dir / payload.request.source / f"{digest}.{ext}"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ def stderr_progress(message: str) -> None:
 class Load:
     """How a source gets new data in this run: fetched live, replayed from the bundled recording, or a user's file."""
     mode: str  # live | replay | file
-    path: Path | None = None
+    paths: tuple[Path, ...] = ()
 
     @property
     def origin(self) -> str:

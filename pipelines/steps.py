@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .config import SOURCES
 from .plan import Step
+from .stages.alliances import build_alliances
 from .stages.deals import build_deals
 from .stages.entity import build_entities
 from .stages.marts import mart_step
@@ -22,14 +23,17 @@ MARTS = {
     "mart_dyad_year": "supplier x recipient x year: TIV, shared alliances, both statuses",
 }
 
-MART_DEPS = {"mart_country_year": ("deal", "nuclear_status", "tiv_country_year")}
+MART_DEPS = {"mart_country_year": ("deal", "nuclear_status", "tiv_country_year"),
+             "mart_transfer_enriched": ("deal", "nuclear_status", "alliance"),
+             "mart_dyad_year": ("deal", "nuclear_status", "alliance")}
+FILE_SOURCES = ("atop", "cow")  # landed raw, then parsed and linked together by the alliance step
 
 STEPS: list[Step] = [
     *(Step(f"raw_{s}", "raw", (), raw_step(s), f"{s} payloads fetched (live), replayed (recorded) or imported, "
            "kept as received", source=s, kinds=("python",)) for s in SOURCES),
     *(Step(f"stg_{s}", "staging", (f"raw_{s}",), stage_step(s), f"{s} payloads parsed; unreadable rows quarantined",
-           source=s, kinds=("polars", "duckdb")) for s in SOURCES),
-    Step("entity", "staging", tuple(f"stg_{s}" for s in SOURCES), build_entities,
+           source=s, kinds=("polars", "duckdb")) for s in SOURCES if s not in FILE_SOURCES),
+    Step("entity", "staging", tuple(f"stg_{s}" for s in SOURCES if s not in FILE_SOURCES), build_entities,
          "every raw name resolved to one entity (states, former states, armed groups, organisations)",
          kinds=("polars", "duckdb"), tables=("entity", "entity_alias")),
     Step("deal", "warehouse", ("entity",), build_deals, "SIPRI deals and their deliveries per year",
@@ -42,6 +46,10 @@ STEPS: list[Step] = [
     Step("nuclear_status", "warehouse", ("membership",), build_nuclear_status,
          "nuclear status intervals derived from NPT membership and curated facts", kinds=("polars", "duckdb"),
          tables=("nuclear_status",)),
+    Step("alliance", "warehouse", ("entity", *(f"raw_{s}" for s in FILE_SOURCES)), build_alliances,
+         "ATOP and COW alliances and member spells linked to entities by COW code; reconciled with curated facts",
+         kinds=("polars", "duckdb"),
+         tables=("alliance", "alliance_member", "alliance_reconciliation", "alliance_unresolved")),
     Step("tiv_country_year", "warehouse", ("entity",), build_tiv_table,
          "SIPRI's TIV tables: per-year TIV by party (bundled subset unless a table was imported)",
          kinds=("polars", "duckdb"), tables=("tiv_country_year",)),

@@ -13,7 +13,7 @@ import pytest
 
 from assets.definitions import defs
 from pipelines.cli import main
-from pipelines.config import CONTRACTS_DIR
+from pipelines.config import CONTRACTS_DIR, SOURCES
 from pipelines.steps import STEPS
 
 pytestmark = pytest.mark.integration
@@ -60,7 +60,8 @@ def test_graph_snapshot():
     assert keys == {s.name for s in STEPS} | {"published_warehouse"}
     deps = {k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
             for k in graph.get_all_asset_keys()}
-    assert deps["entity"] == ["stg_sipri", "stg_unoda", "stg_wikidata"]
+    assert deps["entity"] == ["stg_sipri", "stg_sipri_tiv", "stg_unoda", "stg_wikidata"]
+    assert deps["alliance"] == ["entity", "raw_atop", "raw_cow"]
     assert deps["published_warehouse"] == ["mart_country_year", "mart_dyad_year", "mart_transfer_enriched"]
     groups = {k.to_user_string(): graph.get(k).group_name for k in graph.get_all_asset_keys()}
     assert groups["raw_sipri"] == "raw" and groups["deal"] == "warehouse" and groups["published_warehouse"] == "publish"
@@ -99,7 +100,7 @@ def test_sensor_requests_runs_for_changed_sources_only(home):
     sensor = defs.resolve_sensor_def("source_change_sensor")
     with dg.instance_for_test() as instance:
         requests = list(sensor(dg.build_sensor_context(instance=instance)))
-        assert sorted(r.tags["armsflow/source"] for r in requests) == ["sipri", "unoda", "wikidata"]
+        assert sorted(r.tags["armsflow/source"] for r in requests) == sorted(SOURCES)
         assert main(["refresh", "--no-contracts"]) == 0
         assert list(sensor(dg.build_sensor_context(instance=instance)) or []) == []
 

@@ -76,7 +76,7 @@ def test_every_row_is_accounted_for(published, capsys, monkeypatch):
     monkeypatch.setenv("ARMSFLOW_HOME", str(published))
     rows = query(capsys, "SELECT source, sum(rows_in) AS rows_in, sum(rows_loaded) AS loaded, "
                          "sum(rows_quarantined) AS quarantined FROM load_manifest GROUP BY source ORDER BY source")
-    assert [r["source"] for r in rows] == ["sipri", "sipri_tiv", "unoda", "wikidata"]
+    assert [r["source"] for r in rows] == ["atop", "cow", "sipri", "sipri_tiv", "unoda", "wikidata"]
     for r in rows:
         assert r["rows_in"] == r["loaded"] + r["quarantined"] and r["rows_in"] > 0
     release = query(capsys, "SELECT DISTINCT source_release FROM deal")

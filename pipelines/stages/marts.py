@@ -5,10 +5,15 @@ from ..runs import RunContext
 from ..warehouse import connect, run_sql_file
 
 
+ALLIANCE_MARTS = {"mart_transfer_enriched", "mart_dyad_year"}  # they carry ATOP/COW pledge flags
+
+
 def mart_step(name: str):
     def run(ctx: RunContext) -> dict:
         with connect(ctx.build_path) as con:
             run_sql_file(con, "marts/as_of.sql")
+            if name in ALLIANCE_MARTS:
+                run_sql_file(con, "marts/alliance_pledges.sql")
             run_sql_file(con, f"marts/{name}.sql")
             rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
         return {"rows": rows}

@@ -17,16 +17,21 @@ from ..warehouse import connect, ensure_tables
 from .common import reference
 
 FORMATS = {"sipri": "trade-register-csv", "unoda": "unoda-graphql", "wikidata": "sparql-json",
-           "sipri_tiv": "tiv-table"}
+           "sipri_tiv": "tiv-table", "atop": "atop-csv", "cow": "cow-csv"}
+NO_API = {"sipri_tiv": "SIPRI's TIV tables have no documented API to pull; download the table from "
+                       "https://armstransfers.sipri.org (TIV tables, CSV) and run `armsflow import-sipri-tiv FILE`",
+          "atop": "ATOP has no API; download the release from http://www.atopdata.org and run "
+                  "`armsflow import-alliances FILE...`",
+          "cow": "COW Formal Alliances has no API; download v4.1 from https://correlatesofwar.org and run "
+                 "`armsflow import-alliances FILE...`"}
 SIPRI_FIRST_YEAR = 1950
 
 
 def live_plan(settings, source: str) -> list[Request]:
     if source == "sipri":
         return sipri.plan_requests(SIPRI_FIRST_YEAR, datetime.now(timezone.utc).year)
-    if source == "sipri_tiv":
-        raise ArmsflowError("sipri_tiv: SIPRI's TIV tables have no documented API to pull; download the table from "
-                            "https://armstransfers.sipri.org (TIV tables, CSV) and run `armsflow import-sipri-tiv FILE`")
+    if source in NO_API:
+        raise ArmsflowError(f"{source}: {NO_API[source]}")
     if source == "unoda":
         return unoda.plan_requests(reference(settings, "treaties.csv")["unoda_short_name"].to_list())
     orgs = reference(settings, "organisations.csv").filter(pl.col("kind") == "alliance")
@@ -39,8 +44,8 @@ def new_batch_id(source: str) -> str:
 
 def file_format(source: str, body: bytes) -> str:
     """A saved SIPRI API response is JSON; anything else is read as a legacy export (the parser decides)."""
-    if source == "sipri_tiv":
-        return "tiv-table"
+    if source != "sipri":
+        return FORMATS[source]
     return "trade-register-csv" if body.lstrip()[:1] == b"{" else "legacy-export"
 
 
@@ -53,7 +58,7 @@ def read_user_file(source: str, path: Path) -> Payload:
     if not body.strip():
         raise ArmsflowError(f"import-{source}: {path} is empty; download the export again")
     binary = describe_binary(body)
-    if binary:
+    if binary and not (source in ("atop", "cow") and body.startswith(b"PK\x03\x04")):  # ATOP ships as a zip
         raise ArmsflowError(f"import-{source}: {path} is {binary}, not a SIPRI export (a CSV file or a saved API "
                             "response); nothing was changed")
     req = Request(source, f"import:{path.name}", "FILE", str(path.resolve()))
@@ -92,8 +97,8 @@ def raw_step(source: str):
             payloads = fetch_recorded(source, recorded_dir=ctx.settings.recorded_dir)
             formats = [FORMATS[source]] * len(payloads)
         else:
-            payloads = [read_user_file(source, load.path)]
-            formats = [file_format(source, payloads[0].body)]
+            payloads = [read_user_file(source, path) for path in load.paths]
+            formats = [file_format(source, p.body) for p in payloads]
         return land_batch(ctx, source, payloads, formats, load.origin)
 
     run.__name__ = f"raw_{source}"

@@ -1,10 +1,14 @@
--- Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both statuses.
+-- Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both statuses, and the
+-- ATOP/COW pledges the pair shared (sql/marts/alliance_pledges.sql; FALSE when no ATOP/COW data is loaded).
 CREATE OR REPLACE TABLE mart_dyad_year AS
 WITH dy AS (
     SELECT d.supplier_id, d.recipient_id, v.delivery_year AS year,
            sum(v.tiv_delivered) AS tiv_delivered, count(DISTINCT d.deal_id) AS deals,
            sum(v.numbers_delivered) AS numbers_delivered
     FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+), dyad_dates AS (
+    SELECT DISTINCT supplier_id AS entity_a, recipient_id AS entity_b, year_end(year) AS as_of FROM dy
+), ap AS (SELECT * FROM alliance_pledges('dyad_dates')
 ), st AS (
     SELECT *, alliances_on(supplier_id, year_end(year)) AS sa, alliances_on(recipient_id, year_end(year)) AS ra FROM dy
 )
@@ -15,5 +19,20 @@ SELECT st.supplier_id, s.name AS supplier, st.recipient_id, r.name AS recipient,
        is_member_on('NATO', st.supplier_id, year_end(st.year)) AS supplier_nato,
        is_member_on('NATO', st.recipient_id, year_end(st.year)) AS recipient_nato,
        nuclear_status_on(st.supplier_id, year_end(st.year)) AS supplier_nuclear_status,
-       nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status
-FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id;
+       nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status,
+       ap.atop_defense, ap.atop_offense, ap.atop_neutrality, ap.atop_nonaggression, ap.atop_consultation,
+       ap.cow_defense, ap.cow_neutrality, ap.cow_nonaggression, ap.cow_entente,
+       ap.defense_alliances AS shared_defense_alliances, ap.dataset_alliances AS shared_dataset_alliances
+FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id
+LEFT JOIN ap ON ap.entity_a = st.supplier_id AND ap.entity_b = st.recipient_id AND ap.as_of = year_end(st.year);
+COMMENT ON COLUMN mart_dyad_year.atop_defense IS 'Supplier and recipient shared an ATOP alliance in which either pledged defense on 31 December (of the year / order year); NULL after ATOP coverage (2018)';
+COMMENT ON COLUMN mart_dyad_year.atop_offense IS 'Shared ATOP alliance with an offense pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.atop_neutrality IS 'Shared ATOP alliance with a neutrality pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.atop_nonaggression IS 'Shared ATOP alliance with a non-aggression pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.atop_consultation IS 'Shared ATOP alliance with a consultation pledge; NULL after 2018';
+COMMENT ON COLUMN mart_dyad_year.cow_defense IS 'Shared COW Formal Alliance (v4.1) with a defense pledge; NULL after COW coverage (2012)';
+COMMENT ON COLUMN mart_dyad_year.cow_neutrality IS 'Shared COW alliance with a neutrality pledge; NULL after 2012';
+COMMENT ON COLUMN mart_dyad_year.cow_nonaggression IS 'Shared COW alliance with a non-aggression pledge; NULL after 2012';
+COMMENT ON COLUMN mart_dyad_year.cow_entente IS 'Shared COW entente; NULL after 2012';
+COMMENT ON COLUMN mart_dyad_year.shared_defense_alliances IS 'ATOP/COW alliances with a defense pledge the pair shared, as "name (ATOP id)" for curated-linked alliances or "ATOP id"/"COW id"';
+COMMENT ON COLUMN mart_dyad_year.shared_dataset_alliances IS 'Every ATOP/COW alliance the pair shared, any pledge';

@@ -1,6 +1,9 @@
--- Each deal, with both parties' alliance, treaty and nuclear status as of the order year (31 December).
+-- Each deal, with both parties' alliance, treaty and nuclear status as of the order year (31 December), and the
+-- ATOP/COW pledges supplier and recipient shared then (sql/marts/alliance_pledges.sql).
 CREATE OR REPLACE TABLE mart_transfer_enriched AS
-WITH d AS (SELECT *, year_end(order_year) AS as_of_date FROM deal)
+WITH d AS (SELECT *, year_end(order_year) AS as_of_date FROM deal),
+deal_dates AS (SELECT DISTINCT supplier_id AS entity_a, recipient_id AS entity_b, as_of_date AS as_of FROM d),
+ap AS (SELECT * FROM alliance_pledges('deal_dates'))
 SELECT
     d.deal_id, d.order_year, d.as_of_date,
     d.supplier_id, s.name AS supplier, s.kind AS supplier_kind,
@@ -18,7 +21,23 @@ SELECT
     is_member_on('ATT', d.recipient_id, d.as_of_date)          AS recipient_att_party,
     alliances_on(d.supplier_id, d.as_of_date)                  AS supplier_alliances,
     alliances_on(d.recipient_id, d.as_of_date)                 AS recipient_alliances,
+    ap.atop_defense, ap.atop_offense, ap.atop_neutrality, ap.atop_nonaggression, ap.atop_consultation,
+    ap.cow_defense, ap.cow_neutrality, ap.cow_nonaggression, ap.cow_entente,
+    ap.defense_alliances                                       AS shared_defense_alliances,
+    ap.dataset_alliances                                       AS shared_dataset_alliances,
     d.source_release
 FROM d
+LEFT JOIN ap ON ap.entity_a = d.supplier_id AND ap.entity_b = d.recipient_id AND ap.as_of = d.as_of_date
 JOIN entity s ON s.entity_id = d.supplier_id
 JOIN entity r ON r.entity_id = d.recipient_id;
+COMMENT ON COLUMN mart_transfer_enriched.atop_defense IS 'Supplier and recipient shared an ATOP alliance in which either pledged defense on 31 December (of the year / order year); NULL after ATOP coverage (2018)';
+COMMENT ON COLUMN mart_transfer_enriched.atop_offense IS 'Shared ATOP alliance with an offense pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.atop_neutrality IS 'Shared ATOP alliance with a neutrality pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.atop_nonaggression IS 'Shared ATOP alliance with a non-aggression pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.atop_consultation IS 'Shared ATOP alliance with a consultation pledge; NULL after 2018';
+COMMENT ON COLUMN mart_transfer_enriched.cow_defense IS 'Shared COW Formal Alliance (v4.1) with a defense pledge; NULL after COW coverage (2012)';
+COMMENT ON COLUMN mart_transfer_enriched.cow_neutrality IS 'Shared COW alliance with a neutrality pledge; NULL after 2012';
+COMMENT ON COLUMN mart_transfer_enriched.cow_nonaggression IS 'Shared COW alliance with a non-aggression pledge; NULL after 2012';
+COMMENT ON COLUMN mart_transfer_enriched.cow_entente IS 'Shared COW entente; NULL after 2012';
+COMMENT ON COLUMN mart_transfer_enriched.shared_defense_alliances IS 'ATOP/COW alliances with a defense pledge the pair shared, as "name (ATOP id)" for curated-linked alliances or "ATOP id"/"COW id"';
+COMMENT ON COLUMN mart_transfer_enriched.shared_dataset_alliances IS 'Every ATOP/COW alliance the pair shared, any pledge';

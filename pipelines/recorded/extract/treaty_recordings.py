@@ -12,7 +12,7 @@ ATT, CTBT, CWC and TPNW (the UN Secretary-General is depositary) are rewritten w
 existing per-depositary actions and gain the states and actions UNODA lists that they lack (depositary unknown:
 null). PTBT has no complete public copy here and is left as it is. Prints what changed and the depositary counts.
 
-    python tools/treaty_recordings.py --untc /tmp/untc --timeline /tmp/timeline.html [--write]
+    python -m pipelines.recorded.extract.treaty_recordings --untc /tmp/untc --timeline /tmp/timeline.html [--write]
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "pipelines" / "recorded" / "unoda"
+OUT = Path(__file__).resolve().parents[3] / "pipelines" / "recorded" / "unoda"
 UNTC_TREATIES = ("att", "ctbt", "cwc", "tpnw")
 TIMELINE_TREATIES = {"Non-Proliferation Treaty": "npt", "Biological Weapons Convention": "bwc",
                      "Comprehensive Nuclear-Test-Ban Treaty": "ctbt", "Prohibition of Nuclear Weapons": "tpnw"}

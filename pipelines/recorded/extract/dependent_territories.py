@@ -7,7 +7,7 @@ the named state ("British Crown": the Crown Dependencies, sovereign the United K
 Treaty") has no sovereign. The Cook Islands and Niue (sovereignty "New Zealand") are left out: they are states in
 free association with their own treaty actions (UNODA lists them as parties to the BWC and the TPNW).
 
-    python tools/dependent_territories.py /path/to/iso-3166.js > data_contracts/reference/dependent_territories.csv
+    python -m pipelines.recorded.extract.dependent_territories /path/to/iso-3166.js > data_contracts/reference/dependent_territories.csv
 """
 from __future__ import annotations
 
