@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ANSWER := SELECT supplier, recipient, order_year, designation, description, supplier_nato, recipient_nuclear_status \
           FROM mart_transfer_enriched WHERE supplier_id = 'TUR' AND recipient_id = 'PAK' ORDER BY order_year
 
-.PHONY: install run test test-fast dev benchmark clean
+.PHONY: install run test test-fast dev bench benchmark clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,10 @@ dev: install
 clean:
 	rm -rf .armsflow .pytest_cache
 
-benchmark: install
-	$(BIN)/python -m pipelines.benchmark $(SIPRI_EXPORT)
+# Synthetic SIPRI registers at SIZES x the real one (default 1,10,100; `make bench SIZES=1,10` is quicker):
+# pipeline import with/without contracts, no-op refresh, hand-written DuckDB and pandas loads, query latency.
+SIZES ?= 1,10,100
+bench: install
+	$(BIN)/python -m pipelines.benchmark --sizes $(SIZES)
+
+benchmark: bench
