@@ -24,8 +24,8 @@ PY = sys.executable
 ARMSFLOW = str(Path(PY).parent / "armsflow")
 
 
-def run_child(argv: list[str], env: dict) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB, status) of one child process."""
+def run_child(argv: list[str], env: dict) -> tuple[float, float, float, str]:
+    """(wall seconds, CPU seconds, peak RSS in MB, status) of one child process (CPU: user+sys, its own)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read().decode(errors="replace")
@@ -33,23 +33,27 @@ def run_child(argv: list[str], env: dict) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - t0
     last = (err.strip().splitlines() or [""])[-1][:60]
-    return seconds, usage.ru_maxrss / 1024, "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {last}"
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {last}"
 
 
 class Table:
     def __init__(self) -> None:
         self.rows: list[tuple] = []
-        heads = ("size", "format", "step", "wall s", "peak MB", "/duckdb", "/pandas")
-        print("{:>5} {:<7} {:<34} {:>8} {:>8} {:>8} {:>8}  status".format(*heads), flush=True)
+        heads = ("size", "format", "step", "wall s", "cpu s", "peak MB", "wall/duckdb", "wall/pandas", "cpu/duckdb",
+                 "MB/duckdb")
+        print("{:>5} {:<7} {:<36} {:>7} {:>7} {:>7} {:>11} {:>11} {:>10} {:>9}  status".format(*heads), flush=True)
 
-    def add(self, size: str, fmt: str, step: str, seconds: float, mb: float, status: str,
-            base: dict | None = None) -> None:
-        ratios = ["", ""]
+    def add(self, size: str, fmt: str, step: str, result: tuple, base: dict | None = None) -> None:
+        """result: run_child's tuple; base: baseline results by kind, for the ratios."""
+        seconds, cpu, mb, status = result
+        ratios = ["", "", "", ""]
         if base:
-            ratios = [f"{seconds / base[k][0]:.1f}x" if k in base else "" for k in ("duckdb", "pandas")]
-        print(f"{size:>5} {fmt:<7} {step:<34} {seconds:8.2f} {mb:8.0f} {ratios[0]:>8} {ratios[1]:>8}  {status}",
-              flush=True)
-        self.rows.append((size, fmt, step, seconds, mb, status))
+            ratios = [f"{seconds / base['duckdb'][0]:.1f}x", f"{seconds / base['pandas'][0]:.1f}x",
+                      f"{cpu / base['duckdb'][1]:.1f}x", f"{mb / base['duckdb'][2]:.1f}x"]
+        print(f"{size:>5} {fmt:<7} {step:<36} {seconds:7.2f} {cpu:7.2f} {mb:7.0f} {ratios[0]:>11} {ratios[1]:>11} "
+              f"{ratios[2]:>10} {ratios[3]:>9}  {status}", flush=True)
+        self.rows.append((size, fmt, step, *result))
 
 
 def bench_size(table: Table, scale: float, tmp: Path) -> Path | None:
@@ -65,18 +69,17 @@ def bench_size(table: Table, scale: float, tmp: Path) -> Path | None:
         base = {}
         for kind in ("duckdb", "pandas"):
             out = tmp / f"{kind}_{fmt}_{size}.duckdb"
-            s, mb, st = run_child([PY, "-m", "pipelines.bench.baselines", kind, str(path), str(out)], os.environ.copy())
+            base[kind] = run_child([PY, "-m", "pipelines.bench.baselines", kind, str(path), str(out)], dict(os.environ))
             out.unlink(missing_ok=True)
-            base[kind] = (s, mb)
-            table.add(size, fmt, f"{kind} script (baseline)", s, mb, st)
+            table.add(size, fmt, f"{kind} script (baseline)", base[kind])
         home = tmp / f"home_{fmt}_{size}"
         env = {**os.environ, "ARMSFLOW_HOME": str(home)}
         run_child([ARMSFLOW, "refresh", "--no-contracts"], env)  # a published warehouse to import over
         for label, extra in (("import-sipri --no-contracts", ["--no-contracts"]), ("import-sipri (contracts)", [])):
-            s, mb, st = run_child([ARMSFLOW, "import-sipri", str(path), "--accept-smaller", *extra], env)
-            table.add(size, fmt, label, s, mb, st, base)
-        s, mb, st = run_child([ARMSFLOW, "refresh", "--source", "unoda"], env)
-        table.add(size, fmt, "no-op refresh (--source unoda)", s, mb, st, base)
+            argv = [ARMSFLOW, "import-sipri", str(path), "--accept-smaller", *extra]
+            table.add(size, fmt, label, run_child(argv, env), base)
+        noop = run_child([ARMSFLOW, "refresh", "--source", "unoda"], env)
+        table.add(size, fmt, "no-op refresh (--source unoda)", noop, base)
         path.unlink()
         if fmt == "legacy":
             last_home = home
@@ -92,8 +95,8 @@ def query_latency(table: Table, home: Path, size: str, repeat: int = 5) -> None:
                       f".sql({sql!r}).fetchall()"]
     for label, argv in (("bare python+duckdb read", bare), ("armsflow query", [ARMSFLOW, "query", sql])):
         runs = [run_child(argv, env) for _ in range(repeat)]
-        table.add(size, "legacy", f"{label} (median of {repeat})", statistics.median(r[0] for r in runs),
-                  max(r[1] for r in runs), runs[-1][2])
+        table.add(size, "legacy", f"{label} (median of {repeat})", (statistics.median(r[0] for r in runs),
+                  statistics.median(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]))
 
 
 def dagster_vs_cli(table: Table, home: Path, size: str) -> None:
@@ -110,8 +113,7 @@ def dagster_vs_cli(table: Table, home: Path, size: str) -> None:
            "refresh_in_process(load_settings())"
     del hook
     for label, argv in (("CLI refresh", [ARMSFLOW, "refresh"]), ("Dagster in-process refresh", [PY, "-c", code])):
-        s, mb, st = run_child(argv, env)
-        table.add(size, "-", label, s, mb, st)
+        table.add(size, "-", label, run_child(argv, env))
 
 
 def _rmtree(path: Path) -> None:

@@ -69,12 +69,11 @@ def api_rows(scale: float, seed: int = 7) -> Iterator[str]:
     for d in _deals(scale, seed):
         status = d["status"] if not d["bad"] else "Brand new"  # not one of SIPRI's statuses: quarantined
         per_year = max(1, d["n"] // max(1, len(d["years"])))
-        for year in d["years"] or [None]:
-            n = per_year if year else 0
+        for year in d["years"]:  # a delivery-year pull has no rows for undelivered deals (real samples have none)
             yield ",".join(map(str, [d["id"], d["supplier"], d["recipient"], d["designation"], d["description"],
-                                     d["category"], d["order"], yes[d["order_q"]], n, yes[d["n_q"]],
-                                     year or "", yes[d["year_q"]] if year else "", status, d["unit"], d["unit"],
-                                     f"{d['unit'] * n:.2f}", "No"]))
+                                     d["category"], d["order"], yes[d["order_q"]], per_year, yes[d["n_q"]],
+                                     year, yes[d["year_q"]], status, d["unit"], d["unit"],
+                                     f"{d['unit'] * per_year:.2f}", "No"]))
 
 
 def write_legacy(path: Path, scale: float, seed: int = 7) -> int:
