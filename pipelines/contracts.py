@@ -4,9 +4,11 @@ Suites are GX 1.x suite JSON run with GX Core directly on an ephemeral context (
 support GX 1.x). GX validates through its SQL datasource over the open DuckDB connection (``gx_duckdb``), so
 every metric is a query DuckDB answers; no table is copied into pandas. Only the tables a run rebuilt need be
 validated (``tables=``); GX is imported only when contracts run (it costs ~2.5-5 s to import on this machine).
-Measured on the full legacy export (29,515 deals; 2 shared cores, same machine, same session): ``import-sipri``
-with contracts took 11.8-15.2 s and 617 MB peak RSS with the pandas route, and is given in the report of the
-change that made this module SQL (see git log) with the SQL route.
+Measured in-process on the warehouse built from the full legacy export (29,515 deals), 2 cores shared with
+other jobs (load average 10-15, so CPU seconds are the stable figure): the 15 suites took 3.5 s CPU and 502 MB
+peak RSS with the old pandas route, 2.0 s CPU and 334 MB through the SQL datasource, same 16/16 outcomes.
+Importing GX and making its context costs another ~3.5 s CPU either way; that import alone keeps
+``import-sipri`` with contracts above the 4 s target on this machine (see the perf branch report).
 
 Two additions GX lacks are resolved here before validation:
 - ``"${current_year}"`` in kwargs becomes this year; ISO date strings in min/max become ``datetime.date``;

@@ -49,6 +49,8 @@ def test_split_rows_matches_the_per_row_split():
     expected_frame, expected_bad = per_row_split(records, sipri.API_COLUMNS)
     assert_frame_equal(frame, expected_frame)
     assert bad == expected_bad and len(bad) == 2
+    chunked, chunked_bad = split_rows(records, sipri.API_COLUMNS, chunk=3)  # chunk edges change nothing
+    assert_frame_equal(chunked, expected_frame) and chunked_bad == expected_bad
 
 
 def test_split_rows_of_nothing():
