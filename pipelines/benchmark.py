@@ -24,17 +24,26 @@ PY = sys.executable
 ARMSFLOW = str(Path(PY).parent / "armsflow")
 
 
+TIME = "/usr/bin/time"  # GNU time: the child's own peak RSS (a forked child's ru_maxrss starts at its parent's RSS)
+
+
 def run_child(argv: list[str], env: dict) -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak RSS in MB, status) of one child process (CPU: user+sys, its own)."""
+    timed = os.path.exists(TIME)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([TIME, "-f", "@maxrss_kb %M", *argv] if timed else argv, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - t0
-    last = (err.strip().splitlines() or [""])[-1][:60]
+    lines = err.strip().splitlines()
+    kb = usage.ru_maxrss
+    if timed and lines and lines[-1].startswith("@maxrss_kb "):
+        kb = int(lines.pop().split()[1])
+    last = ([line for line in lines if not line.startswith("Command exited")] or [""])[-1][:60]
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss / 1024, "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {last}"
+    return seconds, cpu, kb / 1024, "ok" if proc.returncode == 0 else f"exit {proc.returncode}: {last}"
 
 
 class Table:
@@ -62,8 +71,10 @@ def bench_size(table: Table, scale: float, tmp: Path) -> Path | None:
     for fmt, write in (("legacy", write_legacy), ("api", write_api)):
         size = f"{scale:g}x"
         path = tmp / f"register_{fmt}_{size}{'.csv' if fmt == 'legacy' else '.json'}"
-        t0 = time.perf_counter()
-        count = write(path, scale)
+        t0 = time.perf_counter()  # written by a child, so this process stays small (see TIME)
+        code = f"from pathlib import Path; from pipelines.bench.synthetic import {write.__name__} as w; " \
+               f"print(w(Path({str(path)!r}), {scale!r}))"
+        count = int(subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout)
         print(f"      ({fmt} {size}: {count:,} rows, {path.stat().st_size / 1e6:.0f} MB, "
               f"written in {time.perf_counter() - t0:.0f} s)", flush=True)
         base = {}
