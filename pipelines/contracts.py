@@ -23,6 +23,8 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -87,8 +89,29 @@ def _describe(r) -> str:
     return f"{cfg.type}({args}): {found}"
 
 
-def validate_table(source, suite: dict, previous: int | None = None) -> list[Outcome]:
-    """Validate one table (a GX SQL datasource's table asset) against its suite; one outcome per severity."""
+@contextmanager
+def _sql_source(con) -> Iterator:
+    """A GX SQL datasource over the open DuckDB connection, removed again afterwards."""
+    from .gx_duckdb import engine_kwargs
+
+    ctx = _context()
+    kwargs, cursor = engine_kwargs(con)
+    name = f"armsflow_{next(_RUNS)}"
+    try:
+        yield ctx.data_sources.add_sql(name, connection_string="duckdb:///:memory:", kwargs=kwargs)
+    finally:
+        if name in ctx.data_sources.all():
+            ctx.data_sources.delete(name)
+        cursor.close()
+
+
+def validate_table(con, suite: dict, previous: int | None = None) -> list[Outcome]:
+    """Validate one table of the open DuckDB connection against its suite; one outcome per severity."""
+    with _sql_source(con) as source:
+        return _validate(source, suite, previous)
+
+
+def _validate(source, suite: dict, previous: int | None) -> list[Outcome]:
     import great_expectations as gx
 
     table, asset = suite["meta"]["table"], suite["meta"]["asset"]
@@ -135,17 +158,5 @@ def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] 
     suites = [s for s in map(load_suite, suite_files()) if tables is None or s["meta"]["table"] in tables]
     if not suites:
         return []
-    from .gx_duckdb import engine_kwargs
-
-    ctx = _context()
-    kwargs, cursor = engine_kwargs(con)
-    name = f"armsflow_{next(_RUNS)}"
-    source = ctx.data_sources.add_sql(name, connection_string="duckdb:///:memory:", kwargs=kwargs)
-    try:
-        outcomes = []
-        for suite in suites:
-            outcomes += validate_table(source, suite, (previous or {}).get(suite["meta"]["table"]))
-        return outcomes
-    finally:
-        ctx.data_sources.delete(name)
-        cursor.close()
+    with _sql_source(con) as source:
+        return [o for suite in suites for o in _validate(source, suite, (previous or {}).get(suite["meta"]["table"]))]
