@@ -63,3 +63,30 @@ def test_legacy_deal_keys_match_the_per_row_keys():
     trades = sipri.parse_legacy_export(legacy_csv(rows)).trades
     assert trades["deal_id"].to_list() == per_row_keys(trades.drop("deal_id"))
     assert trades["deal_id"].to_list()[-1].endswith("-3")
+
+
+def per_line_join(data: list[tuple[int, str]], n_commas: int) -> list[tuple[int, str]]:
+    """The replaced sipri._join_broken_lines, kept as the reference."""
+    records, pending, start = [], "", 0
+    for line_no, line in data:
+        line = line.rstrip("\r")
+        if pending:
+            pending = pending + " " + line if not line.startswith(",") else pending + line
+        else:
+            pending, start = line, line_no
+        if pending.count(",") >= n_commas:
+            records.append((start, pending))
+            pending = ""
+    if pending:
+        records.append((start, pending))
+    return records
+
+
+def test_join_broken_lines_matches_the_per_line_join():
+    import random
+
+    rnd = random.Random(5)
+    pieces = ["a,b,c,d", "a,b", ",c,d", "x", "", " ", "a,b,c,d,e\r", ",", "a,b,c"]
+    for _ in range(300):
+        data = [(k + 13, rnd.choice(pieces)) for k in range(rnd.randint(0, 12))]
+        assert sipri._join_broken_lines(data, 3) == per_line_join(data, 3), data

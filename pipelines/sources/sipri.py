@@ -129,19 +129,28 @@ def parse_trade_register(body: bytes, sha: str = "", what: str = "trade-register
 
 
 def _join_broken_lines(data: list[tuple[int, str]], n_commas: int) -> list[tuple[int, str]]:
-    """Comments may contain raw newlines: glue physical lines until a record has all its fields."""
-    records, pending, start = [], "", 0
-    for line_no, line in data:
-        line = line.rstrip("\r")
-        if pending:
-            pending = pending + " " + line if not line.startswith(",") else pending + line
-        else:
-            pending, start = line, line_no
-        if pending.count(",") >= n_commas:
-            records.append((start, pending))
-            pending = ""
-    if pending:
+    """Comments may contain raw newlines: glue physical lines until a record has all its fields.
+
+    Only the few short lines need gluing: complete lines between them pass through in slices, so the Python
+    work is per broken record, not per line. An empty line that would start a record is dropped.
+    """
+    short = [k for k, (_, line) in enumerate(data) if line.count(",") < n_commas]
+    records: list[tuple[int, str]] = []
+    i = 0
+    for j in short:
+        if j < i:
+            continue  # already glued into the previous record
+        records += [(no, line.rstrip("\r")) for no, line in data[i:j]]
+        start, pending = data[j][0], data[j][1].rstrip("\r")
+        i = j + 1
+        if not pending:
+            continue
+        while pending.count(",") < n_commas and i < len(data):
+            line = data[i][1].rstrip("\r")
+            pending = pending + line if line.startswith(",") else pending + " " + line
+            i += 1
         records.append((start, pending))
+    records += [(no, line.rstrip("\r")) for no, line in data[i:]]
     return records
 
 
