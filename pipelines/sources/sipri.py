@@ -92,7 +92,7 @@ def decode_api_response(body: bytes, what: str) -> str:
         keys = list(doc) if isinstance(doc, dict) else type(doc).__name__
         raise PayloadError(SOURCE, what, f"expected a JSON object with a 'bytes' string, found {keys}")
     try:
-        raw = base64.b64decode(doc["bytes"], validate=True)
+        raw = base64.b64decode(doc.pop("bytes"), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise PayloadError(SOURCE, what, f"'bytes' is not valid base64 ({exc})") from None
     try:
@@ -118,10 +118,11 @@ def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, col
 
 def parse_trade_register(body: bytes, sha: str = "", what: str = "trade-register-csv response") -> Parsed:
     """API response -> one row per deal and delivery year."""
-    text = decode_api_response(body, what)
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = decode_api_response(body, what).replace("\r\n", "\n").split("\n")
     preamble, data = split_preamble(lines, SOURCE, what, API_HEADER)
+    del lines  # each whole-file copy is the payload's size again: drop them as soon as the next exists
     rows, pre_bad = split_rows(data, API_COLUMNS)
+    del data
     frame, reason = cast_columns(rows, API_KINDS)
     good, quarantine = _finish(frame, reason, pre_bad, sha, API_COLUMNS)
     good = good.with_columns(pl.col("sipri_id").cast(pl.Utf8).alias("deal_id"), pl.lit(sha).alias("payload_sha256"))
@@ -167,11 +168,13 @@ def legacy_deal_keys(frame: pl.DataFrame) -> pl.Series:
 
 def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export") -> Parsed:
     """Legacy file -> one row per deal with totals and a list of delivery years."""
-    text = body.decode("cp1252")
-    lines = text.split("\n")
-    preamble, data = split_preamble([line.rstrip("\r") for line in lines], SOURCE, what, LEGACY_HEADER)
+    lines = [line.rstrip("\r") for line in body.decode("cp1252").split("\n")]
+    preamble, data = split_preamble(lines, SOURCE, what, LEGACY_HEADER)
+    del lines  # each whole-file copy is the payload's size again: drop them as soon as the next exists
     records = _join_broken_lines(data, len(LEGACY_HEADER) - 1)
+    del data
     rows, pre_bad = split_rows(records, LEGACY_COLUMNS)
+    del records
     frame, reason = cast_columns(rows, LEGACY_KINDS)
     year_bad = ~frame["delivery_years"].fill_null("").str.contains(r"^(\d{4}(; \d{4})*)?$")
     reason = pl.DataFrame({"r": reason, "y": year_bad, "v": frame["delivery_years"]}).select(
