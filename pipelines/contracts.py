@@ -3,12 +3,13 @@
 Suites are GX 1.x suite JSON run with GX Core directly on an ephemeral context (``dagster-ge`` does not
 support GX 1.x). GX validates through its SQL datasource over the open DuckDB connection (``gx_duckdb``), so
 every metric is a query DuckDB answers; no table is copied into pandas. Only the tables a run rebuilt need be
-validated (``tables=``); GX is imported only when contracts run (it costs ~2.5-5 s to import on this machine).
+validated (``tables=``); GX is imported only when contracts run.
 Measured in-process on the warehouse built from the full legacy export (29,515 deals), 2 cores shared with
 other jobs (load average 10-15, so CPU seconds are the stable figure): the 15 suites took 3.5 s CPU and 502 MB
 peak RSS with the old pandas route, 2.0 s CPU and 334 MB through the SQL datasource, same 16/16 outcomes.
-Importing GX and making its context costs another ~3.5 s CPU either way; that import alone keeps
-``import-sipri`` with contracts above the 4 s target on this machine (see the perf branch report).
+``import great_expectations`` alone costs 4.3-4.9 s CPU and 260 MB RSS here (its expectation registry loads
+every expectation class, scipy included), either way; that import alone keeps ``import-sipri`` with contracts
+above a 4 s target on this machine.
 
 Two additions GX lacks are resolved here before validation:
 - ``"${current_year}"`` in kwargs becomes this year; ISO date strings in min/max become ``datetime.date``;
