@@ -41,5 +41,10 @@ dev: install
 clean:
 	rm -rf .armsflow .pytest_cache
 
-bench benchmark: install
-	$(BIN)/python -m pipelines.benchmark $(SIPRI_EXPORT)
+# Synthetic SIPRI registers at SIZES x the real one (default 1,10,100; `make bench SIZES=1,10` is quicker):
+# pipeline import with/without contracts, no-op refresh, hand-written DuckDB and pandas loads, query latency.
+SIZES ?= 1,10,100
+bench: install
+	$(BIN)/python -m pipelines.benchmark --sizes $(SIZES)
+
+benchmark: bench

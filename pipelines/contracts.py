@@ -1,19 +1,32 @@
 """Data contracts: one Great Expectations suite per table (``data_contracts/suites/<table>.json``).
 
 Suites are GX 1.x suite JSON run with GX Core directly on an ephemeral context (``dagster-ge`` does not
-support GX 1.x). Two additions GX lacks are resolved here before validation:
-- ``"${current_year}"`` in kwargs becomes this year; ISO date strings against a date column become timestamps;
+support GX 1.x). GX validates through its SQL datasource over the open DuckDB connection (``gx_duckdb``), so
+every metric is a query DuckDB answers; no table is copied into pandas. Only the tables a run rebuilt need be
+validated (``tables=``); GX is imported only when contracts run.
+Measured in-process on the warehouse built from the full legacy export (29,515 deals), 2 cores shared with
+other jobs (load average 10-15, so CPU seconds are the stable figure): the 15 suites took 3.5 s CPU and 502 MB
+peak RSS with the old pandas route, 2.0 s CPU and 334 MB through the SQL datasource, same 16/16 outcomes.
+``import great_expectations`` alone costs 4.3-4.9 s CPU and 260 MB RSS here (its expectation registry loads
+every expectation class, scipy included), either way; that import alone keeps ``import-sipri`` with contracts
+above a 4 s target on this machine.
+
+Two additions GX lacks are resolved here before validation:
+- ``"${current_year}"`` in kwargs becomes this year; ISO date strings in min/max become ``datetime.date``;
 - ``meta.min_fraction_of_previous`` on ``expect_table_row_count_to_be_between`` sets ``min_value`` from the row
   count of the previously published warehouse, so a refresh that loses most of a table cannot publish.
 An expectation whose ``meta.severity`` is ``warn`` reports without blocking.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import re
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +34,7 @@ from .checks import SAMPLE_ROWS, Outcome
 from .config import CONTRACTS_DIR
 
 SUITES_DIR = CONTRACTS_DIR / "suites"
+_RUNS = itertools.count()
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -44,19 +58,17 @@ def _context():
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return ctx, ctx.data_sources.add_pandas("armsflow")
+    return ctx
 
 
-def _resolve(expectation: dict, frame, previous: int | None) -> dict | None:
-    import pandas as pd
-
+def _resolve(expectation: dict, previous: int | None) -> dict | None:
     kwargs = dict(expectation.get("kwargs", {}))
     meta = expectation.get("meta", {})
     for key, value in kwargs.items():
         if value == "${current_year}":
-            kwargs[key] = datetime.now(timezone.utc).year
+            kwargs[key] = datetime.now(UTC).year
         elif isinstance(value, str) and ISO_DATE.match(value) and key in ("min_value", "max_value"):
-            kwargs[key] = pd.Timestamp(value)
+            kwargs[key] = date.fromisoformat(value)
     if "min_fraction_of_previous" in meta:
         if previous is None:
             return None  # first load: nothing to compare with
@@ -78,30 +90,53 @@ def _describe(r) -> str:
     return f"{cfg.type}({args}): {found}"
 
 
+@contextmanager
+def _sql_source(con) -> Iterator:
+    """A GX SQL datasource over the open DuckDB connection, removed again afterwards."""
+    from .gx_duckdb import engine_kwargs
+
+    ctx = _context()
+    kwargs, cursor = engine_kwargs(con)
+    name = f"armsflow_{next(_RUNS)}"
+    try:
+        yield ctx.data_sources.add_sql(name, connection_string="duckdb:///:memory:", kwargs=kwargs)
+    finally:
+        if name in ctx.data_sources.all():
+            ctx.data_sources.delete(name)
+        cursor.close()
+
+
 def validate_table(con, suite: dict, previous: int | None = None) -> list[Outcome]:
-    """Validate one table against its suite; one outcome per severity that has expectations."""
+    """Validate one table of the open DuckDB connection against its suite; one outcome per severity."""
+    with _sql_source(con) as source:
+        return _validate(source, suite, previous)
+
+
+def _validate(source, suite: dict, previous: int | None) -> list[Outcome]:
     import great_expectations as gx
 
-    ctx, source = _context()
     table, asset = suite["meta"]["table"], suite["meta"]["asset"]
-    frame = con.sql(f"SELECT * FROM {table}").df()
     name = f"contract_{table}"
     outcomes = []
     for severity in ("error", "warn"):
         chosen = [e for e in suite["expectations"] if e.get("meta", {}).get("severity", "error") == severity]
-        resolved = [r for e in chosen if (r := _resolve(e, frame, previous))]
+        resolved = [r for e in chosen if (r := _resolve(e, previous))]
         if not resolved:
             continue
         try:
             data_asset = source.get_asset(table)
         except LookupError:
-            data_asset = source.add_dataframe_asset(name=table)
+            data_asset = source.add_table_asset(name=table, table_name=table)
         try:
             batch_def = data_asset.get_batch_definition("all")
         except KeyError:
-            batch_def = data_asset.add_batch_definition_whole_dataframe("all")
-        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved))
+            batch_def = data_asset.add_batch_definition_whole_table("all")
+        batch = batch_def.get_batch()
+        # Pass/fail first (no unexpected-value queries: ~30% less GX time); details only for a suite that failed.
+        result = batch.validate(gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved),
+                                result_format="BOOLEAN_ONLY")
+        if not result.success:
+            result = batch.validate(gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved))
         failed = [r for r in result.results if not r.success]
         check = name if severity == "error" else f"{name}_warnings"
         outcomes.append(Outcome(check, asset, "contract", severity, not failed, len(failed),
@@ -118,15 +153,16 @@ def previous_counts(published: Path, tables: set[str] | None = None) -> dict[str
     import duckdb
 
     with duckdb.connect(str(published), read_only=True) as con:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()]
+        names = [r[0] for r in
+                 con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()]
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names
                 if tables is None or t in tables}
 
 
 def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:
-    outcomes = []
-    for path in suite_files():
-        suite = load_suite(path)
-        if tables is None or suite["meta"]["table"] in tables:
-            outcomes += validate_table(con, suite, (previous or {}).get(suite["meta"]["table"]))
-    return outcomes
+    """Validate the suites of ``tables`` (all when None) against the open DuckDB connection ``con``."""
+    suites = [s for s in map(load_suite, suite_files()) if tables is None or s["meta"]["table"] in tables]
+    if not suites:
+        return []
+    with _sql_source(con) as source:
+        return [o for suite in suites for o in _validate(source, suite, (previous or {}).get(suite["meta"]["table"]))]

@@ -16,14 +16,7 @@ import polars as pl
 from ..errors import PayloadError
 from ..fetch import Request
 from .sniff import decode_text
-from .text_table import (
-    cast_columns,
-    join_reasons,
-    quarantine_frame,
-    release_from_preamble,
-    rows_to_frame,
-    split_preamble,
-)
+from .text_table import cast_columns, join_reasons, quarantine_frame, release_from_preamble, split_preamble, split_rows
 
 SOURCE = "sipri"
 API_PATH = "/api/p/trades/trade-register-csv/"
@@ -100,7 +93,7 @@ def decode_api_response(body: bytes, what: str) -> str:
         keys = list(doc) if isinstance(doc, dict) else type(doc).__name__
         raise PayloadError(SOURCE, what, f"expected a JSON object with a 'bytes' string, found {keys}")
     try:
-        raw = base64.b64decode(doc["bytes"], validate=True)
+        raw = base64.b64decode(doc.pop("bytes"), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise PayloadError(SOURCE, what, f"'bytes' is not valid base64 ({exc})") from None
     try:
@@ -109,28 +102,16 @@ def decode_api_response(body: bytes, what: str) -> str:
         raise PayloadError(SOURCE, what, f"decoded CSV is not ASCII at byte {exc.start}") from None
 
 
-def _split_fields(body: list[tuple[int, str]], n: int) -> tuple[list, list]:
-    rows, bad = [], []
-    for line_no, line in body:
-        if not line.strip():
-            continue
-        fields = line.split(",")
-        if len(fields) != n:
-            bad.append((line_no, line, f"expected {n} comma-separated fields, found {len(fields)}"))
-        else:
-            rows.append((line_no, line, fields))
-    return rows, bad
-
-
 def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, columns: list[str]):
     frame = frame.with_columns(reason)
     status_bad = frame["status"].is_not_null() & ~frame["status"].is_in(list(STATUSES))
     frame = frame.with_columns(
         join_reasons([pl.col("reason"), pl.when(status_bad).then(pl.format(
-            "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")))]).alias("reason"))
+            "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")))]
+        ).alias("reason"))
     bad = frame.filter(pl.col("reason").is_not_null())
     quarantine = pl.concat([quarantine_frame(SOURCE, sha, pre_bad),
-                            quarantine_frame(SOURCE, sha, list(zip(bad["line_no"], bad["raw_text"], bad["reason"], strict=False)))]
+                            quarantine_frame(SOURCE, sha, bad.select("line_no", "raw_text", "reason").rows())]
                            ).sort("line_no")
     good = frame.filter(pl.col("reason").is_null()).select(["line_no", "raw_text", *columns])
     return good, quarantine
@@ -138,30 +119,40 @@ def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, col
 
 def parse_trade_register(body: bytes, sha: str = "", what: str = "trade-register-csv response") -> Parsed:
     """API response -> one row per deal and delivery year."""
-    text = decode_api_response(body, what)
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = decode_api_response(body, what).replace("\r\n", "\n").split("\n")
     preamble, data = split_preamble(lines, SOURCE, what, API_HEADER)
-    rows, pre_bad = _split_fields(data, len(API_HEADER))
-    frame, reason = cast_columns(rows_to_frame(rows, API_COLUMNS), API_KINDS)
+    del lines  # each whole-file copy is the payload's size again: drop them as soon as the next exists
+    rows, pre_bad = split_rows(data, API_COLUMNS)
+    del data
+    frame, reason = cast_columns(rows, API_KINDS)
     good, quarantine = _finish(frame, reason, pre_bad, sha, API_COLUMNS)
     good = good.with_columns(pl.col("sipri_id").cast(pl.Utf8).alias("deal_id"), pl.lit(sha).alias("payload_sha256"))
-    return Parsed(good, quarantine, release_from_preamble(preamble), len(rows) + len(pre_bad))
+    return Parsed(good, quarantine, release_from_preamble(preamble), rows.height + len(pre_bad))
 
 
 def _join_broken_lines(data: list[tuple[int, str]], n_commas: int) -> list[tuple[int, str]]:
-    """Comments may contain raw newlines: glue physical lines until a record has all its fields."""
-    records, pending, start = [], "", 0
-    for line_no, line in data:
-        line = line.rstrip("\r")
-        if pending:
-            pending = pending + " " + line if not line.startswith(",") else pending + line
-        else:
-            pending, start = line, line_no
-        if pending.count(",") >= n_commas:
-            records.append((start, pending))
-            pending = ""
-    if pending:
+    """Comments may contain raw newlines: glue physical lines until a record has all its fields.
+
+    Only the few short lines need gluing: complete lines between them pass through in slices, so the Python
+    work is per broken record, not per line. An empty line that would start a record is dropped.
+    """
+    short = [k for k, (_, line) in enumerate(data) if line.count(",") < n_commas]
+    records: list[tuple[int, str]] = []
+    i = 0
+    for j in short:
+        if j < i:
+            continue  # already glued into the previous record
+        records += [(no, line.rstrip("\r")) for no, line in data[i:j]]
+        start, pending = data[j][0], data[j][1].rstrip("\r")
+        i = j + 1
+        if not pending:
+            continue
+        while pending.count(",") < n_commas and i < len(data):
+            line = data[i][1].rstrip("\r")
+            pending = pending + line if line.startswith(",") else pending + " " + line
+            i += 1
         records.append((start, pending))
+    records += [(no, line.rstrip("\r")) for no, line in data[i:]]
     return records
 
 
@@ -169,27 +160,28 @@ def legacy_deal_keys(frame: pl.DataFrame) -> pl.Series:
     """The legacy export has no deal ID: a stable key is a hash of the deal's content (+ a counter for twins)."""
     content = frame.select(pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in LEGACY_COLUMNS],
                                          separator="|").alias("c"))["c"].to_list()
-    seen: dict[str, int] = {}
-    keys = []
-    for c in content:
-        digest = hashlib.sha1(c.encode("utf-8")).hexdigest()[:16]
-        seen[digest] = seen.get(digest, 0) + 1
-        keys.append(f"L-{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else ""))
-    return pl.Series("deal_id", keys, dtype=pl.Utf8)
+    digest = pl.Series("d", [hashlib.sha1(c.encode("utf-8")).hexdigest()[:16] for c in content], dtype=pl.Utf8)
+    twin = pl.int_range(1, pl.len() + 1).over("d")
+    return pl.DataFrame({"d": digest}).select(
+        pl.format("L-{}", "d").add(pl.when(twin > 1).then(pl.format("-{}", twin)).otherwise(pl.lit("")))
+        .alias("deal_id"))["deal_id"]
 
 
 def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export") -> Parsed:
     """Legacy file -> one row per deal with totals and a list of delivery years."""
-    text, _encoding = decode_text(body, SOURCE, what)
-    lines = text.split("\n")
-    preamble, data = split_preamble([l.rstrip("\r") for l in lines], SOURCE, what, LEGACY_HEADER)
+    lines = [line.rstrip("\r") for line in decode_text(body, SOURCE, what)[0].split("\n")]
+    preamble, data = split_preamble(lines, SOURCE, what, LEGACY_HEADER)
+    del lines  # each whole-file copy is the payload's size again: drop them as soon as the next exists
     records = _join_broken_lines(data, len(LEGACY_HEADER) - 1)
-    rows, pre_bad = _split_fields(records, len(LEGACY_HEADER))
-    frame, reason = cast_columns(rows_to_frame(rows, LEGACY_COLUMNS), LEGACY_KINDS)
+    del data
+    rows, pre_bad = split_rows(records, LEGACY_COLUMNS)
+    del records
+    frame, reason = cast_columns(rows, LEGACY_KINDS)
     year_bad = ~frame["delivery_years"].fill_null("").str.contains(r"^(\d{4}(; \d{4})*)?$")
     reason = pl.DataFrame({"r": reason, "y": year_bad, "v": frame["delivery_years"]}).select(
         join_reasons([pl.col("r"), pl.when(pl.col("y")).then(
-            pl.format("Year(s) of delivery '{}' is not a '; '-separated list of years", pl.col("v")))]).alias("reason"))["reason"]
+            pl.format("Year(s) of delivery '{}' is not a '; '-separated list of years", pl.col("v")))]
+        ).alias("reason"))["reason"]
     good, quarantine = _finish(frame, reason, pre_bad, sha, LEGACY_COLUMNS)
     good = good.with_columns(legacy_deal_keys(good), pl.lit(sha).alias("payload_sha256"))
-    return Parsed(good, quarantine, release_from_preamble(preamble), len(rows) + len(pre_bad))
+    return Parsed(good, quarantine, release_from_preamble(preamble), rows.height + len(pre_bad))

@@ -16,11 +16,12 @@ QUARANTINE_SCHEMA = {"source": pl.Utf8, "payload_sha256": pl.Utf8, "line_no": pl
 def split_preamble(lines: list[str], source: str, what: str, expected_header: list[str], preamble_lines: int = 11):
     """Return (preamble, header_line_no, data line pairs). The header must be exactly the expected columns."""
     if len(lines) <= preamble_lines:
-        raise PayloadError(source, what, f"only {len(lines)} lines; expected {preamble_lines} preamble lines and a header")
+        raise PayloadError(source, what,
+                           f"only {len(lines)} lines; expected {preamble_lines} preamble lines and a header")
     header = lines[preamble_lines].split(",")
     if header != expected_header:
         raise SchemaDrift(source, what, expected_header, header)
-    body = [(i + 1, line) for i, line in enumerate(lines) if i > preamble_lines]
+    body = list(zip(range(preamble_lines + 2, len(lines) + 1), lines[preamble_lines + 1:], strict=True))
     return lines[:preamble_lines], body
 
 
@@ -40,11 +41,27 @@ def quarantine_frame(source: str, sha: str, items: list[tuple[int, str, str]]) -
         schema=QUARANTINE_SCHEMA)
 
 
-def rows_to_frame(rows: list[tuple[int, str, list[str]]], columns: list[str]) -> pl.DataFrame:
-    data = {"line_no": [r[0] for r in rows], "raw_text": [r[1] for r in rows]}
-    for j, col in enumerate(columns):
-        data[col] = [r[2][j].strip() for r in rows]
-    return pl.DataFrame(data, schema={"line_no": pl.Int64, "raw_text": pl.Utf8, **{c: pl.Utf8 for c in columns}})
+def split_rows(records: list[tuple[int, str]], columns: list[str],
+               chunk: int = 100_000) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+    """Unquoted comma-separated records -> (frame of stripped text fields, [(line, raw, reason)] for wrong widths).
+
+    Vectorised in polars (no per-cell Python): same output as splitting each line with ``str.split(",")`` and
+    ``str.strip()``; blank lines are skipped. Works ``chunk`` records at a time because polars materialises every
+    field of a split before selecting them (~150 MB transient per 300k legacy rows), so peak memory stays bounded.
+    """
+    n, frames, bad = len(columns), [], []
+    fields = pl.col("raw_text").str.split_exact(",", n - 1).struct
+    for start in range(0, max(len(records), 1), chunk):
+        part = records[start:start + chunk]
+        lines = pl.DataFrame({"line_no": [r[0] for r in part], "raw_text": [r[1] for r in part]},
+                             schema={"line_no": pl.Int64, "raw_text": pl.Utf8})
+        lines = lines.filter(pl.col("raw_text").str.strip_chars() != "").with_columns(
+            (pl.col("raw_text").str.count_matches(",", literal=True) + 1).alias("_n"))
+        bad += [(line_no, raw, f"expected {n} comma-separated fields, found {k}")
+                for line_no, raw, k in lines.filter(pl.col("_n") != n).iter_rows()]
+        stripped = [fields.field(f"field_{j}").str.strip_chars().alias(c) for j, c in enumerate(columns)]
+        frames.append(lines.filter(pl.col("_n") == n).select("line_no", "raw_text", *stripped))
+    return pl.concat(frames, rechunk=False), bad
 
 
 def join_reasons(parts: list[pl.Expr]) -> pl.Expr:

@@ -1,0 +1,1 @@
+"""Benchmark helpers: synthetic SIPRI registers and hand-written baseline loaders (``make bench``)."""
