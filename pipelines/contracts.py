@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,8 +51,26 @@ def load_suite(path: Path) -> dict:
     return suite
 
 
-@lru_cache(maxsize=1)
+def preload() -> threading.Thread:
+    """Import GX and build its context on a side thread while the run's steps work (they spend their time in
+    polars and DuckDB, which release the GIL): the ~4 s import then overlaps the build instead of following it."""
+    global _PRELOAD
+    _PRELOAD = threading.Thread(target=_build_context, name="gx-preload", daemon=True)
+    _PRELOAD.start()
+    return _PRELOAD
+
+
+_PRELOAD: threading.Thread | None = None
+
+
 def _context():
+    if _PRELOAD is not None:
+        _PRELOAD.join()  # one context, built once, whichever thread got there first
+    return _build_context()
+
+
+@lru_cache(maxsize=1)
+def _build_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig

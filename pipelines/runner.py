@@ -134,6 +134,9 @@ def run(settings: Settings, command: str, choose_loads: Callable[[Settings], dic
     try:
         with run_lock(settings, summary.run_id, command, wait, progress):
             sweep(settings)
+            if contracts:
+                from .contracts import preload
+                preload()
             summary.loads = choose_loads(settings)
             record["sources"] = sorted(summary.loads)
             build, base = start_build(settings, summary.run_id)
