@@ -32,7 +32,7 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check pipelines/runs.py pipelines/plan.py pipelines/holdings.py pipelines/publish.py
+	$(BIN)/ruff format --check .
 
 dev: install
 	mkdir -p $(ARMSFLOW_HOME)/dagster && cp assets/dagster.yaml $(ARMSFLOW_HOME)/dagster/dagster.yaml

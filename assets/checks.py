@@ -15,9 +15,17 @@ from .resources import ArmsflowResource
 
 def to_check_result(outcome: rules.Outcome, **extra: str) -> dg.AssetCheckResult:
     severity = dg.AssetCheckSeverity.ERROR if outcome.severity == "error" else dg.AssetCheckSeverity.WARN
-    return dg.AssetCheckResult(passed=outcome.passed, severity=severity, description=outcome.description,
-                               metadata={"failing_rows": outcome.failing_rows, "sample": outcome.sample or "none",
-                                         "fix": outcome.hint or "", **extra})
+    return dg.AssetCheckResult(
+        passed=outcome.passed,
+        severity=severity,
+        description=outcome.description,
+        metadata={
+            "failing_rows": outcome.failing_rows,
+            "sample": outcome.sample or "none",
+            "fix": outcome.hint or "",
+            **extra,
+        },
+    )
 
 
 def _note(armsflow: ArmsflowResource, outcomes: list[rules.Outcome]) -> None:
@@ -28,8 +36,7 @@ def _note(armsflow: ArmsflowResource, outcomes: list[rules.Outcome]) -> None:
 
 
 def _rule_check(rule: rules.Rule) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=rule.asset, name=rule.name, description=rule.description,
-                    blocking=rule.severity == "error")
+    @dg.asset_check(asset=rule.asset, name=rule.name, description=rule.description, blocking=rule.severity == "error")
     def _check(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource) -> dg.AssetCheckResult:
         with connect(armsflow.ctx.build_path) as con:
             outcome = rules.run_rule(con, rule)
@@ -43,8 +50,12 @@ def _rule_check(rule: rules.Rule) -> dg.AssetChecksDefinition:
 def _contract_check(suite: dict) -> dg.AssetChecksDefinition:
     table = suite["meta"]["table"]
 
-    @dg.asset_check(asset=suite["meta"]["asset"], name=f"contract_{table}", blocking=True,
-                    description=f"Great Expectations suite for table {table} ({len(suite['expectations'])} expectations)")
+    @dg.asset_check(
+        asset=suite["meta"]["asset"],
+        name=f"contract_{table}",
+        blocking=True,
+        description=f"Great Expectations suite for table {table} ({len(suite['expectations'])} expectations)",
+    )
     def _check(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource) -> dg.AssetCheckResult:
         previous = previous_counts(armsflow.ctx.settings.published_path, {table}).get(table)
         with connect(armsflow.ctx.build_path) as con:

@@ -4,6 +4,7 @@ Load it with ``dagster dev -m assets.definitions`` or ``make dev`` (pyproject na
 in-process executor: on 2 cores, starting a process per step cost 99 s for a 6 s refresh, and the run's
 transaction (lock, private build) lives in one process.
 """
+
 from __future__ import annotations
 
 import dagster as dg

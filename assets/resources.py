@@ -4,6 +4,7 @@ With the in-process executor the resource is set up once per run, so it holds th
 Dagster run, starts the run's private build from the published warehouse, and at teardown removes the build
 and appends the run record: the same run model as the CLI (``pipelines.runner``).
 """
+
 from __future__ import annotations
 
 import time
@@ -23,7 +24,7 @@ class ArmsflowResource(dg.ConfigurableResource):
 
     mode: str = "replay"
     replay: bool = False  # load the recordings even over imported or live data
-    wait: bool = False    # queue behind another writer instead of failing
+    wait: bool = False  # queue behind another writer instead of failing
 
     _stack: ExitStack | None = PrivateAttr(default=None)
     _ctx: RunContext | None = PrivateAttr(default=None)
@@ -46,8 +47,15 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._stack.close()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
-        self._record = {"run_id": run_id, "command": command, "sources": sorted(loads), "published": False,
-                        "error": None, "started_at": datetime.now(timezone.utc).isoformat(), "seconds": 0.0}
+        self._record = {
+            "run_id": run_id,
+            "command": command,
+            "sources": sorted(loads),
+            "published": False,
+            "error": None,
+            "started_at": datetime.now(timezone.utc).isoformat(),
+            "seconds": 0.0,
+        }
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._ctx is None:

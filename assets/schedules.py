@@ -5,6 +5,7 @@ warehouse's current batch; a difference requests a run of that source's assets a
 In replay mode a source holding an import or a live pull is left alone (a recording never replaces real data).
 SIPRI pulls are tens of MB, so in live mode the sensor leaves SIPRI to its schedule.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,30 +22,44 @@ from pipelines.steps import STEPS
 # and the run lock refuses a second writer anyway.
 WRITER_TAG = {"armsflow/writer": "home"}
 
-refresh_job = dg.define_asset_job("refresh", selection=dg.AssetSelection.all(), tags=WRITER_TAG,
-                                  description="Every source, every table, every check; publish if all blocking "
-                                              "checks pass.")
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.all(),
+    tags=WRITER_TAG,
+    description="Every source, every table, every check; publish if all blocking checks pass.",
+)
 treaties_alliances_job = dg.define_asset_job(
-    "refresh_treaties_alliances", selection=dg.AssetSelection.assets("raw_unoda", "raw_wikidata").downstream(),
-    tags=WRITER_TAG)
-sipri_job = dg.define_asset_job("refresh_sipri", selection=dg.AssetSelection.assets("raw_sipri").downstream(),
-                                tags=WRITER_TAG)
+    "refresh_treaties_alliances",
+    selection=dg.AssetSelection.assets("raw_unoda", "raw_wikidata").downstream(),
+    tags=WRITER_TAG,
+)
+sipri_job = dg.define_asset_job(
+    "refresh_sipri", selection=dg.AssetSelection.assets("raw_sipri").downstream(), tags=WRITER_TAG
+)
 jobs = [refresh_job, treaties_alliances_job, sipri_job]
 
 schedules = [
-    dg.ScheduleDefinition(name="weekly_treaties_alliances", job=treaties_alliances_job, cron_schedule="0 4 * * 1",
-                          execution_timezone="UTC"),
+    dg.ScheduleDefinition(
+        name="weekly_treaties_alliances",
+        job=treaties_alliances_job,
+        cron_schedule="0 4 * * 1",
+        execution_timezone="UTC",
+    ),
     # SIPRI publishes its annual update in March; pull twice after it in case the release slips.
-    dg.ScheduleDefinition(name="sipri_after_spring_release", job=sipri_job, cron_schedule="0 5 20 3,4 *",
-                          execution_timezone="UTC"),
+    dg.ScheduleDefinition(
+        name="sipri_after_spring_release", job=sipri_job, cron_schedule="0 5 20 3,4 *", execution_timezone="UTC"
+    ),
 ]
 
 
 def fingerprint(settings: Settings, source: str, live: bool) -> str | None:
     if live and source == "sipri":
         return None
-    payloads = fetch_live(live_plan(settings, source), settings) if live else \
-        fetch_recorded(source, recorded_dir=settings.recorded_dir)
+    payloads = (
+        fetch_live(live_plan(settings, source), settings)
+        if live
+        else fetch_recorded(source, recorded_dir=settings.recorded_dir)
+    )
     return ",".join(sorted(hashlib.sha256(p.body).hexdigest() for p in payloads))
 
 
@@ -54,8 +69,11 @@ def loaded_fingerprint(settings: Settings, source: str) -> str:
     if not settings.published_path.exists():
         return ""
     with duckdb.connect(str(settings.published_path), read_only=True) as con:
-        rows = con.execute("SELECT sha256 FROM load_manifest WHERE batch_id = (SELECT max(batch_id) FROM "
-                           "load_manifest WHERE source = ?)", [source]).fetchall()
+        rows = con.execute(
+            "SELECT sha256 FROM load_manifest WHERE batch_id = (SELECT max(batch_id) FROM "
+            "load_manifest WHERE source = ?)",
+            [source],
+        ).fetchall()
     return ",".join(sorted(r[0] for r in rows))
 
 
@@ -65,8 +83,12 @@ def downstream_of(source: str) -> list[dg.AssetKey]:
     return [dg.AssetKey(n) for n in (*names, "published_warehouse")]
 
 
-@dg.sensor(job=refresh_job, minimum_interval_seconds=3600, default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Requests a refresh of a source whose payloads differ from those published.")
+@dg.sensor(
+    job=refresh_job,
+    minimum_interval_seconds=3600,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Requests a refresh of a source whose payloads differ from those published.",
+)
 def source_change_sensor(context: dg.SensorEvaluationContext):
     import os
 
@@ -80,5 +102,8 @@ def source_change_sensor(context: dg.SensorEvaluationContext):
         if now is None or now == loaded_fingerprint(settings, source):
             continue
         key = hashlib.sha256(now.encode()).hexdigest()[:16]
-        yield dg.RunRequest(run_key=f"{source}-{key}", asset_selection=downstream_of(source),
-                            tags={"armsflow/source": source, **WRITER_TAG})
+        yield dg.RunRequest(
+            run_key=f"{source}-{key}",
+            asset_selection=downstream_of(source),
+            tags={"armsflow/source": source, **WRITER_TAG},
+        )

@@ -21,8 +21,14 @@ def _metadata(result: dict) -> dict:
 
 
 def _asset_for(step: Step) -> dg.AssetsDefinition:
-    @dg.asset(name=step.name, group_name=step.group, deps=list(step.deps), kinds=set(step.kinds),
-              description=step.description, metadata={"tables": ", ".join(step.tables)} if step.tables else None)
+    @dg.asset(
+        name=step.name,
+        group_name=step.group,
+        deps=list(step.deps),
+        kinds=set(step.kinds),
+        description=step.description,
+        metadata={"tables": ", ".join(step.tables)} if step.tables else None,
+    )
     def _asset(context: dg.AssetExecutionContext, armsflow: ArmsflowResource) -> dg.MaterializeResult:
         result = run_step(step, armsflow.ctx)
         context.log.info(f"{step.name}: {result}")
@@ -35,8 +41,12 @@ def _asset_for(step: Step) -> dg.AssetsDefinition:
 step_assets = [_asset_for(s) for s in ordered(STEPS)]
 
 
-@dg.asset(group_name="publish", deps=[s.name for s in STEPS if s.group == "marts"], kinds={"duckdb"},
-          description="The checked build, atomically renamed over the warehouse readers open.")
+@dg.asset(
+    group_name="publish",
+    deps=[s.name for s in STEPS if s.group == "marts"],
+    kinds={"duckdb"},
+    description="The checked build, atomically renamed over the warehouse readers open.",
+)
 def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
     ctx, record = armsflow.ctx, armsflow.record
     record["payloads"] = _payloads(ctx)

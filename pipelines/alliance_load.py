@@ -3,6 +3,7 @@
 Pure: (name, bytes) pairs, the entity table and the curated alliance facts in; frames out. The pipeline step that
 lands the raw files and writes the tables is a thin wrapper (flow.build_alliances).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,14 @@ from . import alliances as al
 from .sources import atop, cow
 from .sources.text_table import QUARANTINE_SCHEMA
 
-COUNT_SCHEMA = {"source": pl.Utf8, "file": pl.Utf8, "payload_sha256": pl.Utf8, "rows_in": pl.Int64,
-                "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64}
+COUNT_SCHEMA = {
+    "source": pl.Utf8,
+    "file": pl.Utf8,
+    "payload_sha256": pl.Utf8,
+    "rows_in": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_quarantined": pl.Int64,
+}
 
 
 @dataclass
@@ -40,8 +47,10 @@ def detect(name: str, data: bytes) -> str:
         return "atop"
     if "version4id" in head or "alliance_v" in head:
         return "cow"
-    raise ValueError(f"{name}: neither an ATOP nor a COW Formal Alliances file (expected atop*_*m/a.csv, "
-                     "alliance_v4.1_by_member.csv or their release zips)")
+    raise ValueError(
+        f"{name}: neither an ATOP nor a COW Formal Alliances file (expected atop*_*m/a.csv, "
+        "alliance_v4.1_by_member.csv or their release zips)"
+    )
 
 
 def build(files: list[tuple[str, bytes]], entities: pl.DataFrame, curated: pl.DataFrame) -> AllianceTables:
@@ -62,6 +71,9 @@ def build(files: list[tuple[str, bytes]], entities: pl.DataFrame, curated: pl.Da
     recon = al.reconcile_alliances(curated.select("org_id", "entity_id", "start_date", "end_date"), linked)
     return AllianceTables(
         alliance=al.name_alliances(alliance.unique(["dataset", "alliance_id"], keep="first", maintain_order=True)),
-        alliance_member=linked, alliance_reconciliation=recon, unresolved=unresolved,
+        alliance_member=linked,
+        alliance_reconciliation=recon,
+        unresolved=unresolved,
         quarantine=pl.concat(quarantine) if quarantine else pl.DataFrame(schema=QUARANTINE_SCHEMA),
-        counts=pl.DataFrame(counts, schema=COUNT_SCHEMA, orient="row"))
+        counts=pl.DataFrame(counts, schema=COUNT_SCHEMA, orient="row"),
+    )

@@ -3,6 +3,7 @@
 UNODA lists the NPT actions of both Yemens under "Yemen". ``treaty_action_attribution.csv`` names each such
 action (treaty, state name as UNODA spells it, depositary, date) and the entity that took it, with its source.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -15,6 +16,7 @@ def attribute(actions: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
     if overrides.height == 0:
         return actions
     table = overrides.select(*KEY, pl.col("entity_id").alias("_attributed")).with_columns(
-        pl.col("action_date").cast(pl.Date), pl.col("depositary").fill_null(""))
+        pl.col("action_date").cast(pl.Date), pl.col("depositary").fill_null("")
+    )
     joined = actions.with_columns(pl.col("depositary").fill_null("")).join(table, on=KEY, how="left")
     return joined.with_columns(pl.coalesce("_attributed", "entity_id").alias("entity_id")).drop("_attributed")

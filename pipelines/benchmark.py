@@ -7,6 +7,7 @@ same file is loaded by a hand-written DuckDB script and a pandas script (``pipel
 the same run. Every command is a child process; its peak RSS comes from ``os.wait4`` (that child only).
 Prints a table; never asserts (timings on a shared machine are not test material).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,12 @@ def run_child(argv: list[str], env: dict) -> tuple[float, float, float, str]:
     """(wall seconds, CPU seconds, peak RSS in MB, status) of one child process (CPU: user+sys, its own)."""
     timed = os.path.exists(TIME)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([TIME, "-f", "@maxrss_kb %M", *argv] if timed else argv, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [TIME, "-f", "@maxrss_kb %M", *argv] if timed else argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     err = proc.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -49,8 +54,18 @@ def run_child(argv: list[str], env: dict) -> tuple[float, float, float, str]:
 class Table:
     def __init__(self) -> None:
         self.rows: list[tuple] = []
-        heads = ("size", "format", "step", "wall s", "cpu s", "peak MB", "wall/duckdb", "wall/pandas", "cpu/duckdb",
-                 "MB/duckdb")
+        heads = (
+            "size",
+            "format",
+            "step",
+            "wall s",
+            "cpu s",
+            "peak MB",
+            "wall/duckdb",
+            "wall/pandas",
+            "cpu/duckdb",
+            "MB/duckdb",
+        )
         print("{:>5} {:<7} {:<36} {:>7} {:>7} {:>7} {:>11} {:>11} {:>10} {:>9}  status".format(*heads), flush=True)
 
     def add(self, size: str, fmt: str, step: str, result: tuple, base: dict | None = None) -> None:
@@ -58,10 +73,17 @@ class Table:
         seconds, cpu, mb, status = result
         ratios = ["", "", "", ""]
         if base:
-            ratios = [f"{seconds / base['duckdb'][0]:.1f}x", f"{seconds / base['pandas'][0]:.1f}x",
-                      f"{cpu / base['duckdb'][1]:.1f}x", f"{mb / base['duckdb'][2]:.1f}x"]
-        print(f"{size:>5} {fmt:<7} {step:<36} {seconds:7.2f} {cpu:7.2f} {mb:7.0f} {ratios[0]:>11} {ratios[1]:>11} "
-              f"{ratios[2]:>10} {ratios[3]:>9}  {status}", flush=True)
+            ratios = [
+                f"{seconds / base['duckdb'][0]:.1f}x",
+                f"{seconds / base['pandas'][0]:.1f}x",
+                f"{cpu / base['duckdb'][1]:.1f}x",
+                f"{mb / base['duckdb'][2]:.1f}x",
+            ]
+        print(
+            f"{size:>5} {fmt:<7} {step:<36} {seconds:7.2f} {cpu:7.2f} {mb:7.0f} {ratios[0]:>11} {ratios[1]:>11} "
+            f"{ratios[2]:>10} {ratios[3]:>9}  {status}",
+            flush=True,
+        )
         self.rows.append((size, fmt, step, *result))
 
 
@@ -72,11 +94,16 @@ def bench_size(table: Table, scale: float, tmp: Path) -> Path | None:
         size = f"{scale:g}x"
         path = tmp / f"register_{fmt}_{size}{'.csv' if fmt == 'legacy' else '.json'}"
         t0 = time.perf_counter()  # written by a child, so this process stays small (see TIME)
-        code = f"from pathlib import Path; from pipelines.bench.synthetic import {write.__name__} as w; " \
-               f"print(w(Path({str(path)!r}), {scale!r}))"
+        code = (
+            f"from pathlib import Path; from pipelines.bench.synthetic import {write.__name__} as w; "
+            f"print(w(Path({str(path)!r}), {scale!r}))"
+        )
         count = int(subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True).stdout)
-        print(f"      ({fmt} {size}: {count:,} rows, {path.stat().st_size / 1e6:.0f} MB, "
-              f"written in {time.perf_counter() - t0:.0f} s)", flush=True)
+        print(
+            f"      ({fmt} {size}: {count:,} rows, {path.stat().st_size / 1e6:.0f} MB, "
+            f"written in {time.perf_counter() - t0:.0f} s)",
+            flush=True,
+        )
         base = {}
         for kind in ("duckdb", "pandas"):
             out = tmp / f"{kind}_{fmt}_{size}.duckdb"
@@ -102,22 +129,38 @@ def bench_size(table: Table, scale: float, tmp: Path) -> Path | None:
 def query_latency(table: Table, home: Path, size: str, repeat: int = 5) -> None:
     sql = "SELECT supplier_id, count(*) FROM deal GROUP BY 1 ORDER BY 2 DESC LIMIT 5"
     env = {**os.environ, "ARMSFLOW_HOME": str(home)}
-    bare = [PY, "-c", f"import duckdb; duckdb.connect({str(home / 'warehouse.duckdb')!r}, read_only=True)"
-                      f".sql({sql!r}).fetchall()"]
+    bare = [
+        PY,
+        "-c",
+        f"import duckdb; duckdb.connect({str(home / 'warehouse.duckdb')!r}, read_only=True).sql({sql!r}).fetchall()",
+    ]
     for label, argv in (("bare python+duckdb read", bare), ("armsflow query", [ARMSFLOW, "query", sql])):
         runs = [run_child(argv, env) for _ in range(repeat)]
-        table.add(size, "legacy", f"{label} (median of {repeat})", (statistics.median(r[0] for r in runs),
-                  statistics.median(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]))
+        table.add(
+            size,
+            "legacy",
+            f"{label} (median of {repeat})",
+            (
+                statistics.median(r[0] for r in runs),
+                statistics.median(r[1] for r in runs),
+                max(r[2] for r in runs),
+                runs[-1][3],
+            ),
+        )
 
 
 def dagster_vs_cli(table: Table, home: Path, size: str) -> None:
     """The refresh job through Dagster's in-process API against the CLI refresh, same home, whole processes."""
     env = {**os.environ, "ARMSFLOW_HOME": str(home)}
-    code = ("import dagster as dg; from assets.definitions import defs; "
-            "r = defs.resolve_job_def('refresh').execute_in_process(instance=dg.DagsterInstance.ephemeral()); "
-            "raise SystemExit(0 if r.success else 1)")
-    for label, argv in (("CLI refresh --replay", [ARMSFLOW, "refresh", "--replay"]),
-                        ("Dagster in-process refresh job", [PY, "-c", code])):
+    code = (
+        "import dagster as dg; from assets.definitions import defs; "
+        "r = defs.resolve_job_def('refresh').execute_in_process(instance=dg.DagsterInstance.ephemeral()); "
+        "raise SystemExit(0 if r.success else 1)"
+    )
+    for label, argv in (
+        ("CLI refresh --replay", [ARMSFLOW, "refresh", "--replay"]),
+        ("Dagster in-process refresh job", [PY, "-c", code]),
+    ):
         table.add(size, "-", label, run_child(argv, env))
 
 
@@ -129,13 +172,19 @@ def _rmtree(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipelines.benchmark", description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES") or "1,10,100",
-                        help="multiples of the real register, comma-separated (default 1,10,100 or $BENCH_SIZES)")
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES") or "1,10,100",
+        help="multiples of the real register, comma-separated (default 1,10,100 or $BENCH_SIZES)",
+    )
     parser.add_argument("--dir", default=os.environ.get("BENCH_DIR"), help="scratch directory (default: a temp dir)")
     args = parser.parse_args(argv)
     sizes = [float(s) for s in args.sizes.split(",") if s.strip()]
-    print(f"armsflow benchmark: sizes {', '.join(f'{s:g}x' for s in sizes)} of the register (29,515 deals at 1x); "
-          f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"armsflow benchmark: sizes {', '.join(f'{s:g}x' for s in sizes)} of the register (29,515 deals at 1x); "
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     table = Table()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         home = None

@@ -3,6 +3,7 @@
 A domain rule is a query that returns the offending rows; none means it holds. Its header comments name the
 asset it guards, its severity (error blocks publication, warn only reports), what it means and how to fix it.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,16 @@ def rules() -> tuple[Rule, ...]:
         meta = dict(re.findall(r"^--\s*(asset|severity|description|hint):\s*(.+)$", text, flags=re.M))
         if meta.get("severity") not in ("error", "warn") or "asset" not in meta:
             raise ValueError(f"{path}: header needs '-- asset:' and '-- severity: error|warn'")
-        found.append(Rule(path.stem, meta["asset"], meta["severity"], meta.get("description", path.stem),
-                          meta.get("hint", ""), text))
+        found.append(
+            Rule(
+                path.stem,
+                meta["asset"],
+                meta["severity"],
+                meta.get("description", path.stem),
+                meta.get("hint", ""),
+                text,
+            )
+        )
     return tuple(found)
 
 
@@ -65,10 +74,28 @@ def run_rule(con, rule: Rule) -> Outcome:
         columns = [d[0] for d in cur.description]
         rows = cur.fetchall()
     except Exception as exc:  # a rule that cannot run is a failed rule, said plainly
-        return Outcome(rule.name, rule.asset, "domain_rule", rule.severity, False, 0,
-                       f"could not run: {str(exc).splitlines()[0]}", rule.description, rule.hint)
-    return Outcome(rule.name, rule.asset, "domain_rule", rule.severity, not rows, len(rows),
-                   _format_sample(columns, rows[:SAMPLE_ROWS]), rule.description, rule.hint)
+        return Outcome(
+            rule.name,
+            rule.asset,
+            "domain_rule",
+            rule.severity,
+            False,
+            0,
+            f"could not run: {str(exc).splitlines()[0]}",
+            rule.description,
+            rule.hint,
+        )
+    return Outcome(
+        rule.name,
+        rule.asset,
+        "domain_rule",
+        rule.severity,
+        not rows,
+        len(rows),
+        _format_sample(columns, rows[:SAMPLE_ROWS]),
+        rule.description,
+        rule.hint,
+    )
 
 
 def run_rules(con, asset: str | None = None) -> list[Outcome]:
@@ -82,8 +109,23 @@ def record(con, run_id: str, outcomes: list[Outcome]) -> None:
     now = datetime.now(timezone.utc)
     con.executemany(
         "INSERT INTO check_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(run_id, o.check_name, o.asset, o.kind, o.severity, o.passed, o.failing_rows, o.sample, o.description,
-          o.hint, now) for o in outcomes])
+        [
+            (
+                run_id,
+                o.check_name,
+                o.asset,
+                o.kind,
+                o.severity,
+                o.passed,
+                o.failing_rows,
+                o.sample,
+                o.description,
+                o.hint,
+                now,
+            )
+            for o in outcomes
+        ],
+    )
 
 
 def report(outcomes: list[Outcome], verbose: bool = False) -> str:
@@ -94,8 +136,10 @@ def report(outcomes: list[Outcome], verbose: bool = False) -> str:
     if not failed:
         lines.append(f"All {len(outcomes)} checks passed.")
     else:
-        lines.append(f"{len(errors)} blocking check(s) failed, {len(failed) - len(errors)} warning(s), "
-                     f"{len(outcomes) - len(failed)} passed.")
+        lines.append(
+            f"{len(errors)} blocking check(s) failed, {len(failed) - len(errors)} warning(s), "
+            f"{len(outcomes) - len(failed)} passed."
+        )
     for o in sorted(failed, key=lambda o: (o.severity != "error", o.asset, o.check_name)):
         label = "FAILED " if o.severity == "error" else "WARNING"
         lines.append(f"\n{label} {o.check_name} (on {o.asset}, {o.failing_rows} row(s)): {o.description}")

@@ -3,6 +3,7 @@
 argparse (standard library) is enough for these subcommands and keeps `armsflow query` fast: the query, status
 and export paths import only duckdb, never Dagster, polars or Great Expectations. Settings are read once here.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,19 @@ from .config import SOURCES, Settings, load_settings
 from .errors import ArmsflowError
 from .readers import open_published, print_rows, run_query
 
-SUMMARY_TABLES = ("deal", "delivery", "entity", "treaty_action", "membership", "nuclear_status",
-                  "mart_transfer_enriched", "mart_country_year", "mart_dyad_year", "reconciliation", "quarantine")
+SUMMARY_TABLES = (
+    "deal",
+    "delivery",
+    "entity",
+    "treaty_action",
+    "membership",
+    "nuclear_status",
+    "mart_transfer_enriched",
+    "mart_country_year",
+    "mart_dyad_year",
+    "reconciliation",
+    "quarantine",
+)
 ORIGIN = {"recording": "bundled recording (replayed)", "live": "live pull", "import": "imported file"}
 
 
@@ -42,9 +54,11 @@ def cmd_status(args, settings: Settings) -> int:
             FROM load_manifest WHERE batch_id IN (SELECT max(batch_id) FROM load_manifest GROUP BY source)
             GROUP BY source ORDER BY source""").fetchall()
         for s, origin, release, loaded_at, payloads, rows_in, loaded, quarantined in sources:
-            print(f"{s}: {ORIGIN.get(origin, origin)}, {payloads} payload(s), loaded {loaded_at}\n"
-                  f"    release: {release or 'not stated'}\n"
-                  f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined")
+            print(
+                f"{s}: {ORIGIN.get(origin, origin)}, {payloads} payload(s), loaded {loaded_at}\n"
+                f"    release: {release or 'not stated'}\n"
+                f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined"
+            )
         print()
         print_coverage(con)
         counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SUMMARY_TABLES]
@@ -53,7 +67,8 @@ def cmd_status(args, settings: Settings) -> int:
         passed, errors, warns = con.execute(
             "SELECT count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed AND severity = 'error'), "
             "count(*) FILTER (WHERE NOT passed AND severity = 'warn') FROM check_result "
-            "WHERE run_id = (SELECT max(run_id) FROM check_result)").fetchone()
+            "WHERE run_id = (SELECT max(run_id) FROM check_result)"
+        ).fetchone()
     plural = "" if warns == 1 else "s"
     print(f"\nchecks of the published run: {passed} passed, {errors} blocking failures, {warns} warning{plural}")
     if settings.target.is_ducklake:
@@ -74,8 +89,10 @@ def cmd_status(args, settings: Settings) -> int:
 
 def print_coverage(con) -> None:
     """Treaty lists loaded against the depositary's published counts (the treaty_coverage view)."""
-    rows = con.execute("SELECT treaty_id, coverage, loaded_parties, depositary_parties, loaded_signatories, "
-                       "depositary_signatories, recorded_as_of FROM treaty_coverage ORDER BY treaty_id").fetchall()
+    rows = con.execute(
+        "SELECT treaty_id, coverage, loaded_parties, depositary_parties, loaded_signatories, "
+        "depositary_signatories, recorded_as_of FROM treaty_coverage ORDER BY treaty_id"
+    ).fetchall()
     print("treaty coverage (loaded / depositary's count, as of):")
     for t, coverage, lp, dp, ls, ds, as_of in rows:
         print(f"  {t:<5} {coverage:<10} parties {lp}/{dp}, signatories {ls}/{ds}, as of {as_of}")
@@ -91,8 +108,11 @@ def _summary(summary, settings: Settings, notes: list[str]) -> str:
     for name, meta in summary.steps.items():
         if "kept" in meta:
             continue
-        shown = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in meta.items()
-                          if k not in ("unresolved", "batch_id"))
+        shown = ", ".join(
+            f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
+            for k, v in meta.items()
+            if k not in ("unresolved", "batch_id")
+        )
         lines.append(f"  {name:<24} {shown}")
     if summary.steps.get("entity", {}).get("unresolved"):
         lines.append("  unresolved names (rows quarantined): " + "; ".join(summary.steps["entity"]["unresolved"]))
@@ -103,8 +123,9 @@ def _summary(summary, settings: Settings, notes: list[str]) -> str:
 def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> int:
     from .runner import run
 
-    summary = run(settings, command, choose, contracts=not args.no_contracts, accept_smaller=args.accept_smaller,
-                  wait=args.wait)
+    summary = run(
+        settings, command, choose, contracts=not args.no_contracts, accept_smaller=args.accept_smaller, wait=args.wait
+    )
     print(_summary(summary, settings, notes))
     return 0
 
@@ -116,8 +137,12 @@ def cmd_refresh(args, settings: Settings) -> int:
     mode = "live" if args.live else ("recorded, replayed on request" if args.replay else "offline")
     print(f"armsflow refresh ({mode}) for {', '.join(sorted(chosen))}; home {settings.home}", file=sys.stderr)
     notes: list[str] = []
-    command = "refresh" + (" --live" if args.live else "") + (" --replay" if args.replay else "") + \
-        "".join(f" --source {s}" for s in sorted(args.source or []))
+    command = (
+        "refresh"
+        + (" --live" if args.live else "")
+        + (" --replay" if args.replay else "")
+        + "".join(f" --source {s}" for s in sorted(args.source or []))
+    )
     return _run(args, settings, command, choose_loads(chosen, args.live, args.replay, notes=notes), notes)
 
 
@@ -149,8 +174,10 @@ def cmd_import_alliances(args, settings: Settings) -> int:
     for raw in args.paths:
         path = Path(raw).expanduser()
         if not path.is_file():
-            raise ArmsflowError(f"import-alliances: no such file {path}" + (" (a directory: give the files inside it)"
-                                                                            if path.is_dir() else ""))
+            raise ArmsflowError(
+                f"import-alliances: no such file {path}"
+                + (" (a directory: give the files inside it)" if path.is_dir() else "")
+            )
         try:
             files.setdefault(detect(path.name, path.read_bytes()[:4000]), []).append(path.resolve())
         except ValueError as exc:
@@ -167,6 +194,7 @@ def cmd_check(args, settings: Settings) -> int:
         outcomes = checks.run_rules(con)
         if not args.no_contracts:
             from .contracts import run_contracts
+
             outcomes += run_contracts(con)
     print(checks.report(outcomes, verbose=args.verbose))
     print()
@@ -179,17 +207,22 @@ def cmd_check(args, settings: Settings) -> int:
 def cmd_export(args, settings: Settings) -> int:
     out = Path(args.out).expanduser() if args.out else settings.home / "export"
     with open_published(settings, sandbox=False, writable_dirs=(out,)) as con:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                                            "ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
         unknown = [t for t in args.table or [] if t not in tables]
         if unknown:
-            raise ArmsflowError(f"export: no table named {', '.join(map(repr, unknown))}; tables are: "
-                                f"{', '.join(tables)}")
+            raise ArmsflowError(
+                f"export: no table named {', '.join(map(repr, unknown))}; tables are: {', '.join(tables)}"
+            )
         out.mkdir(parents=True, exist_ok=True)
         for t in args.table or tables:
             target = str(out / f"{t}.{args.format}").replace("'", "''")
             opts = "(FORMAT parquet)" if args.format == "parquet" else "(HEADER, DELIMITER ',')"
-            con.execute(f'COPY (SELECT * FROM "{t}") TO \'{target}\' {opts}')
+            con.execute(f"COPY (SELECT * FROM \"{t}\") TO '{target}' {opts}")
             print(out / f"{t}.{args.format}")
     return 0
 
@@ -202,12 +235,17 @@ def _package_version() -> str:
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--no-contracts", action="store_true",
-                   help="skip the Great Expectations suites (the domain rules still run)")
-    p.add_argument("--accept-smaller", action="store_true",
-                   help="publish even if tables shrink sharply against the published warehouse (a deliberate cut)")
-    p.add_argument("--wait", action="store_true",
-                   help="if another run is writing to this home, queue behind it instead of failing")
+    p.add_argument(
+        "--no-contracts", action="store_true", help="skip the Great Expectations suites (the domain rules still run)"
+    )
+    p.add_argument(
+        "--accept-smaller",
+        action="store_true",
+        help="publish even if tables shrink sharply against the published warehouse (a deliberate cut)",
+    )
+    p.add_argument(
+        "--wait", action="store_true", help="if another run is writing to this home, queue behind it instead of failing"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -217,13 +255,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("refresh", help="rebuild the warehouse and publish it if every blocking check passes")
     r.add_argument("--live", action="store_true", help="fetch from the real endpoints (ARMSFLOW_*_URL)")
-    r.add_argument("--source", action="append", choices=SOURCES,
-                   help="only give new data to this source (repeatable); the others keep their current data")
-    r.add_argument("--replay", action="store_true",
-                   help="load the bundled recordings for the chosen sources even over imported or live data")
+    r.add_argument(
+        "--source",
+        action="append",
+        choices=SOURCES,
+        help="only give new data to this source (repeatable); the others keep their current data",
+    )
+    r.add_argument(
+        "--replay",
+        action="store_true",
+        help="load the bundled recordings for the chosen sources even over imported or live data",
+    )
     _run_options(r)
     r.set_defaults(func=cmd_refresh)
-    i = sub.add_parser("import-sipri", help="make a SIPRI file (legacy CSV export or saved API response) the SIPRI data")
+    i = sub.add_parser(
+        "import-sipri", help="make a SIPRI file (legacy CSV export or saved API response) the SIPRI data"
+    )
     i.add_argument("path", help="a legacy CSV export (cp1252 or UTF-8) or a saved trade-register API response (JSON)")
     _run_options(i)
     i.set_defaults(func=cmd_import_sipri)
@@ -232,12 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(t)
     t.set_defaults(func=cmd_import_sipri_tiv)
     a = sub.add_parser("import-alliances", help="make ATOP and/or COW Formal Alliances files the alliance data")
-    a.add_argument("paths", nargs="+", help="ATOP member/alliance CSVs (4.x or 5.x) or the ATOP zip as downloaded, "
-                                            "and/or COW's alliance_v4.1_by_member.csv")
+    a.add_argument(
+        "paths",
+        nargs="+",
+        help="ATOP member/alliance CSVs (4.x or 5.x) or the ATOP zip as downloaded, "
+        "and/or COW's alliance_v4.1_by_member.csv",
+    )
     _run_options(a)
     a.set_defaults(func=cmd_import_alliances)
     q = sub.add_parser("query", help="run read-only SQL against the published warehouse (cannot write anything)")
-    q.add_argument("sql", help="one SQL statement, e.g. \"SELECT * FROM deal LIMIT 5\"")
+    q.add_argument("sql", help='one SQL statement, e.g. "SELECT * FROM deal LIMIT 5"')
     q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     q.add_argument("--at-snapshot", type=int, help="team warehouse (DuckLake): read snapshot N (see `status`)")
     q.add_argument("--as-of", help="team warehouse (DuckLake): read the state published at this time, e.g. 2026-05-01")
@@ -277,9 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         from .runner import as_disk_error
 
         converted = as_disk_error(exc, load_settings())
-        text = str(converted) if converted is not exc else (
-            f"unexpected error: {type(exc).__name__}: {exc}. The published warehouse was not changed. "
-            "Run the command again with --debug for the traceback and report it.")
+        text = (
+            str(converted)
+            if converted is not exc
+            else (
+                f"unexpected error: {type(exc).__name__}: {exc}. The published warehouse was not changed. "
+                "Run the command again with --debug for the traceback and report it."
+            )
+        )
         print(f"armsflow: {text}", file=sys.stderr)
         return 1
 

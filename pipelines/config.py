@@ -2,6 +2,7 @@
 
 Paths and endpoints are configuration, never code.
 """
+
 from __future__ import annotations
 
 import os

@@ -17,6 +17,7 @@ Two additions GX lacks are resolved here before validation:
   count of the previously published warehouse, so a refresh that loses most of a table cannot publish.
 An expectation whose ``meta.severity`` is ``warn`` reports without blocking.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -24,10 +25,10 @@ import json
 import math
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -152,16 +153,26 @@ def _validate(source, suite: dict, previous: int | None) -> list[Outcome]:
             batch_def = data_asset.add_batch_definition_whole_table("all")
         batch = batch_def.get_batch()
         # Pass/fail first (no unexpected-value queries: ~30% less GX time); details only for a suite that failed.
-        result = batch.validate(gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved),
-                                result_format="BOOLEAN_ONLY")
+        result = batch.validate(
+            gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved), result_format="BOOLEAN_ONLY"
+        )
         if not result.success:
             result = batch.validate(gx.ExpectationSuite(name=f"{name}_{severity}", expectations=resolved))
         failed = [r for r in result.results if not r.success]
         check = name if severity == "error" else f"{name}_warnings"
-        outcomes.append(Outcome(check, asset, "contract", severity, not failed, len(failed),
-                                " | ".join(_describe(r) for r in failed[:SAMPLE_ROWS]),
-                                f"{len(resolved)} expectations on table {table} ({severity})",
-                                "the table's contract is in data_contracts/suites/" + f"{table}.json"))
+        outcomes.append(
+            Outcome(
+                check,
+                asset,
+                "contract",
+                severity,
+                not failed,
+                len(failed),
+                " | ".join(_describe(r) for r in failed[:SAMPLE_ROWS]),
+                f"{len(resolved)} expectations on table {table} ({severity})",
+                "the table's contract is in data_contracts/suites/" + f"{table}.json",
+            )
+        )
     return outcomes
 
 
@@ -172,10 +183,12 @@ def previous_counts(published: Path, tables: set[str] | None = None) -> dict[str
     import duckdb
 
     with duckdb.connect(str(published), read_only=True) as con:
-        names = [r[0] for r in
-                 con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()]
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names
-                if tables is None or t in tables}
+        names = [
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+        ]
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names if tables is None or t in tables
+        }
 
 
 def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:

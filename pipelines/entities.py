@@ -8,21 +8,30 @@ Resolution order for a raw name: source alias -> exact name (accent- and case-fo
 (``*`` armed group, ``**`` organisation) -> countrycode's regexes (the R package's, maintained for political
 science) -> unresolved, which the caller quarantines. Each answer records how it was reached.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
 
-from pathlib import Path
-
 from .config import reference_dir
 
-ENTITY_SCHEMA = {"entity_id": pl.Utf8, "name": pl.Utf8, "kind": pl.Utf8, "iso3": pl.Utf8, "valid_from": pl.Date,
-                 "valid_to": pl.Date, "successor_id": pl.Utf8, "cow_code": pl.Int64, "notes": pl.Utf8,
-                 "sovereign_id": pl.Utf8}
+ENTITY_SCHEMA = {
+    "entity_id": pl.Utf8,
+    "name": pl.Utf8,
+    "kind": pl.Utf8,
+    "iso3": pl.Utf8,
+    "valid_from": pl.Date,
+    "valid_to": pl.Date,
+    "successor_id": pl.Utf8,
+    "cow_code": pl.Int64,
+    "notes": pl.Utf8,
+    "sovereign_id": pl.Utf8,
+}
 ALIAS_SCHEMA = {"source": pl.Utf8, "raw_name": pl.Utf8, "entity_id": pl.Utf8, "resolved_by": pl.Utf8}
 KINDS = ("state", "former_state", "dependent_territory", "armed_group", "organisation", "unknown")
 
@@ -53,21 +62,40 @@ def _reference_entities(ref_dir: Path) -> pl.DataFrame:
 
     states = [(c.alpha_3, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
     cow = countrycode.countrycode([s[0] for s in states], origin="iso3c", destination="cown")
-    iso = pl.DataFrame({"entity_id": [s[0] for s in states], "name": [s[1] for s in states],
-                        "cow_code": [int(c) if c is not None else None for c in cow]},
-                       schema={"entity_id": pl.Utf8, "name": pl.Utf8, "cow_code": pl.Int64})
-    iso = iso.with_columns(kind=pl.lit("state"), iso3=pl.col("entity_id"), valid_from=pl.lit(None, pl.Date),
-                           valid_to=pl.lit(None, pl.Date), successor_id=pl.lit(None, pl.Utf8),
-                           notes=pl.lit(None, pl.Utf8), sovereign_id=pl.lit(None, pl.Utf8))
+    iso = pl.DataFrame(
+        {
+            "entity_id": [s[0] for s in states],
+            "name": [s[1] for s in states],
+            "cow_code": [int(c) if c is not None else None for c in cow],
+        },
+        schema={"entity_id": pl.Utf8, "name": pl.Utf8, "cow_code": pl.Int64},
+    )
+    iso = iso.with_columns(
+        kind=pl.lit("state"),
+        iso3=pl.col("entity_id"),
+        valid_from=pl.lit(None, pl.Date),
+        valid_to=pl.lit(None, pl.Date),
+        successor_id=pl.lit(None, pl.Utf8),
+        notes=pl.lit(None, pl.Utf8),
+        sovereign_id=pl.lit(None, pl.Utf8),
+    )
     curated = _read_reference("entities.csv", ref_dir).with_columns(
         pl.lit(None, pl.Utf8).alias("sovereign_id"),
-        pl.col("valid_from").str.to_date(), pl.col("valid_to").str.to_date(), pl.col("cow_code").cast(pl.Int64),
-        iso3=pl.when((pl.col("kind") == "state") & pl.col("entity_id").str.contains(r"^[A-Z]{3}$"))
-        .then(pl.col("entity_id")))
+        pl.col("valid_from").str.to_date(),
+        pl.col("valid_to").str.to_date(),
+        pl.col("cow_code").cast(pl.Int64),
+        iso3=pl.when((pl.col("kind") == "state") & pl.col("entity_id").str.contains(r"^[A-Z]{3}$")).then(
+            pl.col("entity_id")
+        ),
+    )
     # Curated rows override the library's; the library's name is kept where the curated one is a SIPRI spelling.
-    merged = pl.concat([curated.select(list(ENTITY_SCHEMA)),
-                        iso.filter(~pl.col("entity_id").is_in(curated["entity_id"].implode())).select(list(ENTITY_SCHEMA))])
-    lib_names = dict(zip(iso["entity_id"], iso["name"]))
+    merged = pl.concat(
+        [
+            curated.select(list(ENTITY_SCHEMA)),
+            iso.filter(~pl.col("entity_id").is_in(curated["entity_id"].implode())).select(list(ENTITY_SCHEMA)),
+        ]
+    )
+    lib_names = dict(zip(iso["entity_id"], iso["name"], strict=False))
     merged = merged.with_columns(pl.col("entity_id").replace_strict(lib_names, default=pl.col("name")).alias("name"))
     return _with_sovereigns(merged, _read_reference("dependent_territories.csv", ref_dir))
 
@@ -79,8 +107,10 @@ def _with_sovereigns(entities: pl.DataFrame, territories: pl.DataFrame) -> pl.Da
     return entities.with_columns(
         kind=pl.when(is_territory).then(pl.lit("dependent_territory")).otherwise(pl.col("kind")),
         iso3=pl.when(is_territory).then(pl.col("entity_id")).otherwise(pl.col("iso3")),
-        sovereign_id=pl.col("entity_id").replace_strict(sovereign, default=pl.col("sovereign_id"),
-                                                        return_dtype=pl.Utf8))
+        sovereign_id=pl.col("entity_id").replace_strict(
+            sovereign, default=pl.col("sovereign_id"), return_dtype=pl.Utf8
+        ),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -99,8 +129,10 @@ def _name_index(ref_dir: Path) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _aliases(ref_dir: Path) -> dict[tuple[str, str], str]:
-    return {(r["source"], r["raw_name"]): r["entity_id"]
-            for r in _read_reference("aliases.csv", ref_dir).iter_rows(named=True)}
+    return {
+        (r["source"], r["raw_name"]): r["entity_id"]
+        for r in _read_reference("aliases.csv", ref_dir).iter_rows(named=True)
+    }
 
 
 def classify_by_suffix(raw: str) -> tuple[str, str, str] | None:
@@ -139,13 +171,26 @@ def resolve_names(names: list[str], source: str) -> tuple[pl.DataFrame, pl.DataF
             pending.append(raw)
     if pending:
         guesses = countrycode.countrycode(pending, origin="country.name", destination="iso3c")
-        for raw, iso3 in zip(pending, guesses):
+        for raw, iso3 in zip(pending, guesses, strict=False):
             ok = iso3 in known
             rows.append((source, raw, iso3 if ok else None, "countrycode-regex" if ok else None))
     alias_frame = pl.DataFrame(rows, schema=ALIAS_SCHEMA, orient="row")
     new_entities = pl.DataFrame(
-        [{"entity_id": eid, "name": name, "kind": kind, "iso3": None, "valid_from": None, "valid_to": None,
-          "successor_id": None, "cow_code": None, "notes": f"classified by {source} name suffix rule",
-          "sovereign_id": None}
-         for eid, (_, kind, name) in created.items()], schema=ENTITY_SCHEMA)
+        [
+            {
+                "entity_id": eid,
+                "name": name,
+                "kind": kind,
+                "iso3": None,
+                "valid_from": None,
+                "valid_to": None,
+                "successor_id": None,
+                "cow_code": None,
+                "notes": f"classified by {source} name suffix rule",
+                "sovereign_id": None,
+            }
+            for eid, (_, kind, name) in created.items()
+        ],
+        schema=ENTITY_SCHEMA,
+    )
     return alias_frame, new_entities

@@ -1,8 +1,10 @@
 """Where the bytes come from: the live endpoint or a recorded response, and nothing else differs.
 
-Live fetching uses a ``requests`` session and a small retry loop (see ``fetch_one``). Replay reads ``recorded/<source>/index.json``: each entry is the
+Live fetching uses a ``requests`` session and a small retry loop (see ``fetch_one``). Replay reads
+``recorded/<source>/index.json``: each entry is the
 request as it would be sent live, plus the file holding the response body exactly as received.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +34,13 @@ class Request:
     params: dict | None = None
 
     def describe(self) -> dict:
-        return {"name": self.name, "method": self.method, "path": self.path,
-                "json": self.json_body, "params": self.params}
+        return {
+            "name": self.name,
+            "method": self.method,
+            "path": self.path,
+            "json": self.json_body,
+            "params": self.params,
+        }
 
 
 @dataclass(frozen=True)
@@ -111,8 +118,14 @@ def fetch_live(requests_: list[Request], settings: Settings, progress: Progress 
 def recorded_requests(source: str, recorded_dir: Path = RECORDED_DIR) -> list[tuple[Request, Path, str | None]]:
     index = recorded_dir / source / "index.json"
     entries = json.loads(index.read_text(encoding="utf-8"))
-    return [(Request(source, e["name"], e["method"], e["path"], e.get("json"), e.get("params")),
-             recorded_dir / source / e["file"], e.get("release")) for e in entries]
+    return [
+        (
+            Request(source, e["name"], e["method"], e["path"], e.get("json"), e.get("params")),
+            recorded_dir / source / e["file"],
+            e.get("release"),
+        )
+        for e in entries
+    ]
 
 
 def fetch_recorded(source: str, names: set[str] | None = None, recorded_dir: Path = RECORDED_DIR) -> list[Payload]:
@@ -120,6 +133,13 @@ def fetch_recorded(source: str, names: set[str] | None = None, recorded_dir: Pat
     payloads = []
     for req, path, release in recorded_requests(source, recorded_dir):
         if names is None or req.name in names:
-            payloads.append(Payload(req, path.read_bytes(), f"recorded:{path.relative_to(recorded_dir)}",
-                                    datetime.now(timezone.utc), release=release))
+            payloads.append(
+                Payload(
+                    req,
+                    path.read_bytes(),
+                    f"recorded:{path.relative_to(recorded_dir)}",
+                    datetime.now(timezone.utc),
+                    release=release,
+                )
+            )
     return payloads

@@ -10,6 +10,7 @@ SQLAlchemy 2.1, duckdb 2.0):
   return discards DuckDB's pending result and every metric fails with "list index out of range". The wrapper
   defers that rollback to the next ``begin``, by which time GX has read its rows; errors still roll back.
 """
+
 from __future__ import annotations
 
 import duckdb

@@ -3,6 +3,7 @@
 The bundled recordings are a demonstration default: they load only into a home with no data for that source,
 or when the user asks (``--replay``). A user's import or a live pull is never replaced by a recording silently.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,9 +28,15 @@ def published_holdings(settings: Settings) -> dict[str, dict]:
     return {s: {"origin": o, "release": r, "fetched_at": f, "requests": q} for s, o, r, f, q in rows}
 
 
-def choose_loads(requested: set[str], live: bool = False, replay: bool = False,
-                 files: dict[str, Path] | None = None, notes: list[str] | None = None):
+def choose_loads(
+    requested: set[str],
+    live: bool = False,
+    replay: bool = False,
+    files: dict[str, Path] | None = None,
+    notes: list[str] | None = None,
+):
     """The run's loads, decided under the run lock from what is published at that moment."""
+
     def choose(settings: Settings) -> dict[str, Load]:
         held = published_holdings(settings)
         loads = {s: Load("file", tuple(p) if isinstance(p, (list, tuple)) else (p,)) for s, p in (files or {}).items()}
@@ -42,8 +49,11 @@ def choose_loads(requested: set[str], live: bool = False, replay: bool = False,
                 loads[s] = Load("replay")
             elif s in requested and notes is not None:
                 h = held[s]
-                notes.append(f"{s}: keeping {ORIGIN_WORDS.get(h['origin'], h['origin'])} ({h['requests']}); "
-                             f"`armsflow refresh --source {s} --replay` loads the bundled recording instead, "
-                             f"`--live` fetches it")
+                notes.append(
+                    f"{s}: keeping {ORIGIN_WORDS.get(h['origin'], h['origin'])} ({h['requests']}); "
+                    f"`armsflow refresh --source {s} --replay` loads the bundled recording instead, "
+                    f"`--live` fetches it"
+                )
         return loads
+
     return choose

@@ -3,14 +3,23 @@
 Intervals are [start_date, end_date) with end NULL while ongoing. Treaty actions are collapsed by one
 documented rule: for each treaty, entity and kind of action, the earliest date over all depositaries counts.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 import polars as pl
 
-MEMBERSHIP_SCHEMA = {"org_id": pl.Utf8, "entity_id": pl.Utf8, "role": pl.Utf8, "start_date": pl.Date,
-                     "end_date": pl.Date, "opened_by": pl.Utf8, "closed_by": pl.Utf8, "source": pl.Utf8}
+MEMBERSHIP_SCHEMA = {
+    "org_id": pl.Utf8,
+    "entity_id": pl.Utf8,
+    "role": pl.Utf8,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "opened_by": pl.Utf8,
+    "closed_by": pl.Utf8,
+    "source": pl.Utf8,
+}
 PARTY_ACTIONS = ("ratification", "accession", "succession")
 TIMELINE_START = date(1945, 1, 1)
 
@@ -19,8 +28,9 @@ def _earliest(actions: pl.DataFrame) -> pl.DataFrame:
     return actions.group_by("treaty_id", "entity_id", "action").agg(pl.col("action_date").min())
 
 
-def treaty_intervals(actions: pl.DataFrame, treaties: pl.DataFrame, entities: pl.DataFrame,
-                     successions: pl.DataFrame) -> pl.DataFrame:
+def treaty_intervals(
+    actions: pl.DataFrame, treaties: pl.DataFrame, entities: pl.DataFrame, successions: pl.DataFrame
+) -> pl.DataFrame:
     """treaty_action rows -> party and signatory intervals, closed by withdrawal or the state's end."""
     first = _earliest(actions)
     valid_to = dict(zip(entities["entity_id"], entities["valid_to"], strict=False))
@@ -55,29 +65,57 @@ def inherit(intervals: pl.DataFrame, successions: pl.DataFrame) -> pl.DataFrame:
     """A continuator takes over an interval that its predecessor's dissolution closed."""
     rows, added = [], set()
     for s in successions.iter_rows(named=True):
-        closed = intervals.filter((pl.col("entity_id") == s["predecessor_id"]) &
-                                  (pl.col("closed_by") == "state_dissolved") & (pl.col("end_date") == s["date"]))
+        closed = intervals.filter(
+            (pl.col("entity_id") == s["predecessor_id"])
+            & (pl.col("closed_by") == "state_dissolved")
+            & (pl.col("end_date") == s["date"])
+        )
         if s["org_id"] != "*":
             closed = closed.filter(pl.col("org_id") == s["org_id"])
         for r in closed.iter_rows(named=True):
-            already = intervals.filter((pl.col("org_id") == r["org_id"]) & (pl.col("entity_id") == s["successor_id"])
-                                       & (pl.col("role") == r["role"]))
+            already = intervals.filter(
+                (pl.col("org_id") == r["org_id"])
+                & (pl.col("entity_id") == s["successor_id"])
+                & (pl.col("role") == r["role"])
+            )
             if already.height == 0 and (r["org_id"], s["successor_id"], r["role"]) not in added:
                 added.add((r["org_id"], s["successor_id"], r["role"]))  # two predecessors, one continuation (Yemen)
-                rows.append((r["org_id"], s["successor_id"], r["role"], s["date"], None, "continuation", None,
-                             f"inherited:{s['predecessor_id']}"))
+                rows.append(
+                    (
+                        r["org_id"],
+                        s["successor_id"],
+                        r["role"],
+                        s["date"],
+                        None,
+                        "continuation",
+                        None,
+                        f"inherited:{s['predecessor_id']}",
+                    )
+                )
     return pl.DataFrame(rows, schema=MEMBERSHIP_SCHEMA, orient="row")
 
 
 def alliance_intervals(curated: pl.DataFrame) -> pl.DataFrame:
     return curated.select(
-        "org_id", "entity_id", role=pl.lit("member"), start_date=pl.col("start_date"), end_date=pl.col("end_date"),
-        opened_by=pl.col("start_event").fill_null("accession"), closed_by=pl.col("end_event"),
-        source=pl.lit("curated")).cast(MEMBERSHIP_SCHEMA)
+        "org_id",
+        "entity_id",
+        role=pl.lit("member"),
+        start_date=pl.col("start_date"),
+        end_date=pl.col("end_date"),
+        opened_by=pl.col("start_event").fill_null("accession"),
+        closed_by=pl.col("end_event"),
+        source=pl.lit("curated"),
+    ).cast(MEMBERSHIP_SCHEMA)
 
 
-RECONCILIATION_SCHEMA = {"org_id": pl.Utf8, "entity_id": pl.Utf8, "issue": pl.Utf8, "wikidata_value": pl.Utf8,
-                         "curated_value": pl.Utf8, "resolution": pl.Utf8}
+RECONCILIATION_SCHEMA = {
+    "org_id": pl.Utf8,
+    "entity_id": pl.Utf8,
+    "issue": pl.Utf8,
+    "wikidata_value": pl.Utf8,
+    "curated_value": pl.Utf8,
+    "resolution": pl.Utf8,
+}
 
 
 def reconcile(curated: pl.DataFrame, wikidata: pl.DataFrame) -> pl.DataFrame:
@@ -96,8 +134,16 @@ def reconcile(curated: pl.DataFrame, wikidata: pl.DataFrame) -> pl.DataFrame:
                 continue
             if not c_rows:
                 for w in w_rows:
-                    rows.append((org, entity, "missing_in_curated", str(w["start_date"]), None,
-                                 "Wikidata statement ignored: curated reference lists no such membership"))
+                    rows.append(
+                        (
+                            org,
+                            entity,
+                            "missing_in_curated",
+                            str(w["start_date"]),
+                            None,
+                            "Wikidata statement ignored: curated reference lists no such membership",
+                        )
+                    )
                 continue
             for c, w in zip(c_rows, w_rows, strict=False):
                 for field, issue in (("start_date", "start_date_differs"), ("end_date", "end_date_differs")):
@@ -107,10 +153,18 @@ def reconcile(curated: pl.DataFrame, wikidata: pl.DataFrame) -> pl.DataFrame:
                         if wv and cv and wv.month == 1 and wv.day == 1 and wv.year == cv.year:
                             note += " (Wikidata date has year precision only)"
                         rows.append((org, entity, issue, str(wv) if wv else None, str(cv) if cv else None, note))
-            for extra in w_rows[len(c_rows):]:
-                rows.append((org, entity, "missing_in_curated", str(extra["start_date"]), None,
-                             "Wikidata statement ignored: no matching curated interval"))
-            for extra in c_rows[len(w_rows):]:
+            for extra in w_rows[len(c_rows) :]:
+                rows.append(
+                    (
+                        org,
+                        entity,
+                        "missing_in_curated",
+                        str(extra["start_date"]),
+                        None,
+                        "Wikidata statement ignored: no matching curated interval",
+                    )
+                )
+            for extra in c_rows[len(w_rows) :]:
                 rows.append((org, entity, "missing_in_wikidata", None, str(extra["start_date"]), "curated fact used"))
     return pl.DataFrame(rows, schema=RECONCILIATION_SCHEMA, orient="row")
 
@@ -170,8 +224,13 @@ def _territories_follow(state_rows: list[tuple], entities: pl.DataFrame) -> pl.D
             if sov != t["sovereign_id"]:
                 continue
             covered = status.startswith("npt_")
-            piece = [t["entity_id"], "npt_territory" if covered else "outside_npt", start, end,
-                     f"dependent territory of {sov} ({'an NPT party' if covered else 'not an NPT party'})"]
+            piece = [
+                t["entity_id"],
+                "npt_territory" if covered else "outside_npt",
+                start,
+                end,
+                f"dependent territory of {sov} ({'an NPT party' if covered else 'not an NPT party'})",
+            ]
             if rows and rows[-1][0] == piece[0] and rows[-1][1] == piece[1]:
                 rows[-1][3] = end  # the sovereign's armed/unarmed change is not the territory's
             else:

@@ -3,6 +3,7 @@
 A step that belongs to a source (``source`` set) runs only when the run loads that source; every derived step
 runs in every run, so tables are always rebuilt from the sources' current batches.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

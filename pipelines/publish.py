@@ -5,6 +5,7 @@ readers holding the old file keep reading it, new readers open the new one, nobo
 With a DuckLake target (``ARMSFLOW_WAREHOUSE``) the checked tables go into the catalog first, as one snapshot;
 if that fails, the local file is not replaced either, so it always mirrors the catalog's last snapshot.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,11 +21,19 @@ from .targets import Target
 def build_tables_and_releases(build_path: Path) -> tuple[list[str], dict[str, str | None]]:
     """The build's ``main`` tables (staging stays private) and each source's release in its latest batch."""
     with duckdb.connect(str(build_path), read_only=True) as con:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                                            "AND NOT temporary ORDER BY table_name").fetchall()]
-        releases = dict(con.execute(
-            "SELECT source, max(source_release) FROM load_manifest WHERE batch_id IN "
-            "(SELECT max(batch_id) FROM load_manifest GROUP BY source) GROUP BY source ORDER BY source").fetchall())
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+                "AND NOT temporary ORDER BY table_name"
+            ).fetchall()
+        ]
+        releases = dict(
+            con.execute(
+                "SELECT source, max(source_release) FROM load_manifest WHERE batch_id IN "
+                "(SELECT max(batch_id) FROM load_manifest GROUP BY source) GROUP BY source ORDER BY source"
+            ).fetchall()
+        )
     return tables, releases
 
 

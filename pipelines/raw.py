@@ -1,4 +1,5 @@
 """Raw landing: every payload kept once, as received, named by its SHA-256."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,5 +36,14 @@ def land(payload: Payload, raw_dir: Path, fmt: str) -> LandedPayload:
         tmp = target.with_suffix(target.suffix + ".part")
         tmp.write_bytes(payload.body)
         os.replace(tmp, target)
-    return LandedPayload(payload.request.source, payload.request.name, payload.request.describe(), payload.url,
-                         payload.fetched_at.isoformat(timespec="seconds"), digest, len(payload.body), str(target), fmt)
+    return LandedPayload(
+        payload.request.source,
+        payload.request.name,
+        payload.request.describe(),
+        payload.url,
+        payload.fetched_at.isoformat(timespec="seconds"),
+        digest,
+        len(payload.body),
+        str(target),
+        fmt,
+    )

@@ -4,6 +4,7 @@ Lock the home, sweep a crashed run's residue, copy the published warehouse into 
 planned steps, check, then publish with one rename or leave everything as it was. Either way the run's own
 files are removed and its record is appended to ``runs.jsonl`` (and, when published, to the ``run`` table).
 """
+
 from __future__ import annotations
 
 import errno
@@ -56,8 +57,9 @@ def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
     ensure_tables(con, "table_batch")
     batches = current_batch_ids(con)
     con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
-    con.executemany("INSERT INTO table_batch VALUES (?, ?, ?, ?)",
-                    [(t, s, batches.get(s), run_id) for t in tables for s in SOURCES])
+    con.executemany(
+        "INSERT INTO table_batch VALUES (?, ?, ?, ?)", [(t, s, batches.get(s), run_id) for t in tables for s in SOURCES]
+    )
 
 
 def execute_step(step: Step, ctx: RunContext) -> dict:
@@ -73,6 +75,7 @@ def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = F
         outcomes = checks.run_rules(con)
         if contracts:
             from .contracts import previous_counts, run_contracts
+
             previous = {} if accept_smaller else previous_counts(ctx.settings.published_path)
             outcomes += run_contracts(con, previous)
         checks.record(con, ctx.run_id, outcomes)
@@ -80,62 +83,105 @@ def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = F
 
 
 def check_counts(outcomes: list) -> dict:
-    return {"passed": sum(o.passed for o in outcomes), "blocking_failures": sum(o.blocking_failure for o in outcomes),
-            "warnings": sum(not o.passed and o.severity == "warn" for o in outcomes),
-            "failed": sorted(o.check_name for o in outcomes if not o.passed)}
+    return {
+        "passed": sum(o.passed for o in outcomes),
+        "blocking_failures": sum(o.blocking_failure for o in outcomes),
+        "warnings": sum(not o.passed and o.severity == "warn" for o in outcomes),
+        "failed": sorted(o.check_name for o in outcomes if not o.passed),
+    }
 
 
 def write_run_table(ctx: RunContext, record: dict) -> None:
     """The published file's ``run`` table: every run logged so far (failed ones too) plus this one."""
     rows = [r for r in read_run_log(ctx.settings) if r.get("run_id") != record["run_id"]] + [record]
-    frame = pl.DataFrame([{**r, **{k: _json(r.get(k)) for k in ("payloads", "counts", "checks")},
-                           "sources": list(r.get("sources") or [])} for r in rows],
-                         schema={"run_id": pl.Utf8, "command": pl.Utf8, "sources": pl.List(pl.Utf8),
-                                 "payloads": pl.Utf8, "counts": pl.Utf8, "checks": pl.Utf8, "published": pl.Boolean,
-                                 "error": pl.Utf8, "started_at": pl.Utf8, "seconds": pl.Float64}, strict=False)
+    frame = pl.DataFrame(
+        [
+            {
+                **r,
+                **{k: _json(r.get(k)) for k in ("payloads", "counts", "checks")},
+                "sources": list(r.get("sources") or []),
+            }
+            for r in rows
+        ],
+        schema={
+            "run_id": pl.Utf8,
+            "command": pl.Utf8,
+            "sources": pl.List(pl.Utf8),
+            "payloads": pl.Utf8,
+            "counts": pl.Utf8,
+            "checks": pl.Utf8,
+            "published": pl.Boolean,
+            "error": pl.Utf8,
+            "started_at": pl.Utf8,
+            "seconds": pl.Float64,
+        },
+        strict=False,
+    )
     with connect(ctx.build_path) as con:
         run_sql_file(con, "tables/run.sql")
         con.register("_runs", frame.to_arrow())
-        con.execute("INSERT INTO run BY NAME SELECT * REPLACE (payloads::JSON AS payloads, counts::JSON AS counts, "
-                    "checks::JSON AS checks, started_at::TIMESTAMPTZ AS started_at) FROM _runs")
+        con.execute(
+            "INSERT INTO run BY NAME SELECT * REPLACE (payloads::JSON AS payloads, counts::JSON AS counts, "
+            "checks::JSON AS checks, started_at::TIMESTAMPTZ AS started_at) FROM _runs"
+        )
         con.unregister("_runs")
 
 
 def _json(value) -> str | None:
     import json
+
     return None if value is None else json.dumps(value, default=str)
 
 
 def _payloads(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         ensure_tables(con, "load_manifest")
-        rows = con.execute("SELECT source, any_value(origin), any_value(source_release), list(sha256 ORDER BY "
-                           "request_name) FROM load_manifest WHERE run_id = ? GROUP BY source", [ctx.run_id]).fetchall()
+        rows = con.execute(
+            "SELECT source, any_value(origin), any_value(source_release), list(sha256 ORDER BY "
+            "request_name) FROM load_manifest WHERE run_id = ? GROUP BY source",
+            [ctx.run_id],
+        ).fetchall()
     return {s: {"origin": o, "release": r, "sha256": h} for s, o, r, h in rows}
 
 
 def as_disk_error(exc: BaseException, settings: Settings) -> BaseException:
     if isinstance(exc, OSError) and exc.errno in DISK_ERRNOS:
         return DiskError(exc.filename or settings.home, exc.strerror or str(exc), settings.home)
-    if isinstance(exc, duckdb.Error) and any(w in str(exc) for w in ("No space left", "Permission denied",
-                                                                     "Read-only file system", "Disk quota")):
+    if isinstance(exc, duckdb.Error) and any(
+        w in str(exc) for w in ("No space left", "Permission denied", "Read-only file system", "Disk quota")
+    ):
         return DiskError("the build file", str(exc).splitlines()[0], settings.home)
     return exc
 
 
-def run(settings: Settings, command: str, choose_loads: Callable[[Settings], dict[str, Load]], *,
-        contracts: bool = True, accept_smaller: bool = False, wait: bool = False,
-        progress: Progress = stderr_progress) -> RunSummary:
+def run(
+    settings: Settings,
+    command: str,
+    choose_loads: Callable[[Settings], dict[str, Load]],
+    *,
+    contracts: bool = True,
+    accept_smaller: bool = False,
+    wait: bool = False,
+    progress: Progress = stderr_progress,
+) -> RunSummary:
     """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind."""
     summary = RunSummary(run_id=new_run_id("cli"))
     started, started_at = time.perf_counter(), datetime.now(timezone.utc)
-    record = {"run_id": summary.run_id, "command": command, "sources": [], "published": False, "error": None,
-              "started_at": started_at.isoformat(), "seconds": 0.0}
+    record = {
+        "run_id": summary.run_id,
+        "command": command,
+        "sources": [],
+        "published": False,
+        "error": None,
+        "started_at": started_at.isoformat(),
+        "seconds": 0.0,
+    }
     try:
         with run_lock(settings, summary.run_id, command, wait, progress):
             sweep(settings)
             if contracts:
                 from .contracts import preload
+
                 preload()
             summary.loads = choose_loads(settings)
             record["sources"] = sorted(summary.loads)
@@ -151,7 +197,9 @@ def run(settings: Settings, command: str, choose_loads: Callable[[Settings], dic
                 log_run(settings, record)
                 remove_build(ctx)
     except RunLocked as exc:
-        log_run(settings, {**record, "error": str(exc).split(":")[0], "seconds": round(time.perf_counter() - started, 3)})
+        log_run(
+            settings, {**record, "error": str(exc).split(":")[0], "seconds": round(time.perf_counter() - started, 3)}
+        )
         raise
     except (ArmsflowError, KeyboardInterrupt):
         raise
@@ -165,8 +213,9 @@ def run(settings: Settings, command: str, choose_loads: Callable[[Settings], dic
     return summary
 
 
-def _execute(ctx: RunContext, summary: RunSummary, record: dict, contracts: bool, accept_smaller: bool,
-             started: float) -> None:
+def _execute(
+    ctx: RunContext, summary: RunSummary, record: dict, contracts: bool, accept_smaller: bool, started: float
+) -> None:
     steps = plan(STEPS, ctx.loads)
     for i, step in enumerate(steps, 1):
         t0 = time.perf_counter()
@@ -180,8 +229,9 @@ def _execute(ctx: RunContext, summary: RunSummary, record: dict, contracts: bool
     summary.outcomes = run_checks(ctx, contracts, accept_smaller)
     record["checks"] = check_counts(summary.outcomes)
     if any(o.blocking_failure for o in summary.outcomes):
-        raise ChecksFailed("Refresh not published: the previous warehouse is unchanged.\n" +
-                           checks.report(summary.outcomes))
+        raise ChecksFailed(
+            "Refresh not published: the previous warehouse is unchanged.\n" + checks.report(summary.outcomes)
+        )
     record["published"] = True
     record["seconds"] = round(time.perf_counter() - started, 3)
     write_run_table(ctx, record)

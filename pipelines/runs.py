@@ -7,6 +7,7 @@
   payload is a crashed run's residue and is removed: recovery needs no manual step.
 - ``start_build``: the run's private build file starts as a copy of the published warehouse (or empty).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,6 +36,7 @@ def stderr_progress(message: str) -> None:
 @dataclass(frozen=True)
 class Load:
     """How a source gets new data in this run: fetched live, replayed from the bundled recording, or a user's file."""
+
     mode: str  # live | replay | file
     paths: tuple[Path, ...] = ()
 
@@ -68,13 +70,16 @@ def _holder(path: Path) -> dict:
 def describe_holder(holder: dict) -> str:
     if not holder:
         return "another armsflow run"
-    return (f"run {holder.get('run_id', '?')} (pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
-            f"`{holder.get('command', '?')}`, started {holder.get('started', '?')})")
+    return (
+        f"run {holder.get('run_id', '?')} (pid {holder.get('pid', '?')} on {holder.get('host', '?')}, "
+        f"`{holder.get('command', '?')}`, started {holder.get('started', '?')})"
+    )
 
 
 @contextlib.contextmanager
-def run_lock(settings: Settings, run_id: str, command: str, wait: bool = False,
-             progress: Progress = stderr_progress) -> Iterator[dict]:
+def run_lock(
+    settings: Settings, run_id: str, command: str, wait: bool = False, progress: Progress = stderr_progress
+) -> Iterator[dict]:
     """Hold the home's writer lock for the whole run; fail fast naming the holder, or queue with ``wait``."""
     settings.home.mkdir(parents=True, exist_ok=True)
     fh = open(settings.lock_path, "a+", encoding="utf-8")
@@ -90,8 +95,13 @@ def run_lock(settings: Settings, run_id: str, command: str, wait: bool = False,
         stale = _holder(settings.lock_path)
         if stale.get("pid") and stale.get("pid") != os.getpid():
             progress(f"taking over the lock left by {describe_holder(stale)}, which is no longer running")
-        me = {"run_id": run_id, "pid": os.getpid(), "host": socket.gethostname(), "command": command,
-              "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        me = {
+            "run_id": run_id,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "command": command,
+            "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps(me))

@@ -3,6 +3,7 @@ steps with ``pipelines.plan`` and run them with ``pipelines.runner.execute_step`
 
 raw (per source) -> staging (per source) -> entity -> deal | treaty_action -> membership -> nuclear_status -> marts
 """
+
 from __future__ import annotations
 
 from .config import SOURCES
@@ -23,37 +24,105 @@ MARTS = {
     "mart_dyad_year": "supplier x recipient x year: TIV, shared alliances, both statuses",
 }
 
-MART_DEPS = {"mart_country_year": ("deal", "nuclear_status", "tiv_country_year"),
-             "mart_transfer_enriched": ("deal", "nuclear_status", "alliance"),
-             "mart_dyad_year": ("deal", "nuclear_status", "alliance")}
+MART_DEPS = {
+    "mart_country_year": ("deal", "nuclear_status", "tiv_country_year"),
+    "mart_transfer_enriched": ("deal", "nuclear_status", "alliance"),
+    "mart_dyad_year": ("deal", "nuclear_status", "alliance"),
+}
 FILE_SOURCES = ("atop", "cow")  # landed raw, then parsed and linked together by the alliance step
 
 STEPS: list[Step] = [
-    *(Step(f"raw_{s}", "raw", (), raw_step(s), f"{s} payloads fetched (live), replayed (recorded) or imported, "
-           "kept as received", source=s, kinds=("python",)) for s in SOURCES),
-    *(Step(f"stg_{s}", "staging", (f"raw_{s}",), stage_step(s), f"{s} payloads parsed; unreadable rows quarantined",
-           source=s, kinds=("polars", "duckdb")) for s in SOURCES if s not in FILE_SOURCES),
-    Step("entity", "staging", tuple(f"stg_{s}" for s in SOURCES if s not in FILE_SOURCES), build_entities,
-         "every raw name resolved to one entity (states, former states, armed groups, organisations)",
-         kinds=("polars", "duckdb"), tables=("entity", "entity_alias")),
-    Step("deal", "warehouse", ("entity",), build_deals, "SIPRI deals and their deliveries per year",
-         kinds=("polars", "duckdb"), tables=("deal", "delivery")),
-    Step("treaty_action", "warehouse", ("entity",), build_treaties, "treaties and UNODA treaty actions",
-         kinds=("polars", "duckdb"), tables=("treaty", "organisation", "treaty_action")),
-    Step("membership", "warehouse", ("treaty_action",), build_membership,
-         "treaty and alliance membership intervals; Wikidata reconciled against curated facts",
-         kinds=("polars", "duckdb"), tables=("membership", "reconciliation", "wikidata_membership")),
-    Step("nuclear_status", "warehouse", ("membership",), build_nuclear_status,
-         "nuclear status intervals derived from NPT membership and curated facts", kinds=("polars", "duckdb"),
-         tables=("nuclear_status",)),
-    Step("alliance", "warehouse", ("entity", *(f"raw_{s}" for s in FILE_SOURCES)), build_alliances,
-         "ATOP and COW alliances and member spells linked to entities by COW code; reconciled with curated facts",
-         kinds=("polars", "duckdb"),
-         tables=("alliance", "alliance_member", "alliance_reconciliation", "alliance_unresolved")),
-    Step("tiv_country_year", "warehouse", ("entity",), build_tiv_table,
-         "SIPRI's TIV tables: per-year TIV by party (bundled subset unless a table was imported)",
-         kinds=("polars", "duckdb"), tables=("tiv_country_year",)),
-    *(Step(name, "marts", MART_DEPS.get(name, ("deal", "nuclear_status")), mart_step(name), text, tables=(name,))
-      for name, text in MARTS.items()),
+    *(
+        Step(
+            f"raw_{s}",
+            "raw",
+            (),
+            raw_step(s),
+            f"{s} payloads fetched (live), replayed (recorded) or imported, kept as received",
+            source=s,
+            kinds=("python",),
+        )
+        for s in SOURCES
+    ),
+    *(
+        Step(
+            f"stg_{s}",
+            "staging",
+            (f"raw_{s}",),
+            stage_step(s),
+            f"{s} payloads parsed; unreadable rows quarantined",
+            source=s,
+            kinds=("polars", "duckdb"),
+        )
+        for s in SOURCES
+        if s not in FILE_SOURCES
+    ),
+    Step(
+        "entity",
+        "staging",
+        tuple(f"stg_{s}" for s in SOURCES if s not in FILE_SOURCES),
+        build_entities,
+        "every raw name resolved to one entity (states, former states, armed groups, organisations)",
+        kinds=("polars", "duckdb"),
+        tables=("entity", "entity_alias"),
+    ),
+    Step(
+        "deal",
+        "warehouse",
+        ("entity",),
+        build_deals,
+        "SIPRI deals and their deliveries per year",
+        kinds=("polars", "duckdb"),
+        tables=("deal", "delivery"),
+    ),
+    Step(
+        "treaty_action",
+        "warehouse",
+        ("entity",),
+        build_treaties,
+        "treaties and UNODA treaty actions",
+        kinds=("polars", "duckdb"),
+        tables=("treaty", "organisation", "treaty_action"),
+    ),
+    Step(
+        "membership",
+        "warehouse",
+        ("treaty_action",),
+        build_membership,
+        "treaty and alliance membership intervals; Wikidata reconciled against curated facts",
+        kinds=("polars", "duckdb"),
+        tables=("membership", "reconciliation", "wikidata_membership"),
+    ),
+    Step(
+        "nuclear_status",
+        "warehouse",
+        ("membership",),
+        build_nuclear_status,
+        "nuclear status intervals derived from NPT membership and curated facts",
+        kinds=("polars", "duckdb"),
+        tables=("nuclear_status",),
+    ),
+    Step(
+        "alliance",
+        "warehouse",
+        ("entity", *(f"raw_{s}" for s in FILE_SOURCES)),
+        build_alliances,
+        "ATOP and COW alliances and member spells linked to entities by COW code; reconciled with curated facts",
+        kinds=("polars", "duckdb"),
+        tables=("alliance", "alliance_member", "alliance_reconciliation", "alliance_unresolved"),
+    ),
+    Step(
+        "tiv_country_year",
+        "warehouse",
+        ("entity",),
+        build_tiv_table,
+        "SIPRI's TIV tables: per-year TIV by party (bundled subset unless a table was imported)",
+        kinds=("polars", "duckdb"),
+        tables=("tiv_country_year",),
+    ),
+    *(
+        Step(name, "marts", MART_DEPS.get(name, ("deal", "nuclear_status")), mart_step(name), text, tables=(name,))
+        for name, text in MARTS.items()
+    ),
 ]
 STEP_BY_NAME = {s.name: s for s in STEPS}

@@ -3,6 +3,7 @@
 Only the run that holds the run lock writes, and only into its own build file (``runs.RunContext``), so no
 file-level lock is needed here. Readers never open a build file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                            [schema, table]).fetchall()[0][0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
+        ).fetchall()[0][0]
+    )
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -40,8 +44,12 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Insert by column name; frame columns the table does not declare (helpers like raw_text) are left out."""
-    declared = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                                          "AND schema_name = 'main'", [table]).fetchall()}
+    declared = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main'", [table]
+        ).fetchall()
+    }
     columns = [c for c in frame.columns if c in declared]
     if frame.height:
         con.register("_frame", frame.select(columns).to_arrow())

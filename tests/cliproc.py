@@ -1,4 +1,5 @@
 """The real CLI in its own process, as users and concurrent writers run it."""
+
 from __future__ import annotations
 
 import os
@@ -18,13 +19,15 @@ def env_for(home: Path, **extra: str) -> dict:
 
 
 def start(home: Path, *args: str, **extra: str) -> subprocess.Popen:
-    return subprocess.Popen([ARMSFLOW, *args], env=env_for(home, **extra), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [ARMSFLOW, *args], env=env_for(home, **extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def run(home: Path, *args: str, timeout: float = 300, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([ARMSFLOW, *args], env=env_for(home, **extra), capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [ARMSFLOW, *args], env=env_for(home, **extra), capture_output=True, text=True, timeout=timeout
+    )
 
 
 def consistent(home: Path) -> dict:
@@ -32,13 +35,17 @@ def consistent(home: Path) -> dict:
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         deals, marts, orphans = con.execute(
             "SELECT (SELECT count(*) FROM deal), (SELECT count(*) FROM mart_transfer_enriched), "
-            "(SELECT count(*) FROM mart_transfer_enriched WHERE deal_id NOT IN (SELECT deal_id FROM deal))").fetchall()[0]
+            "(SELECT count(*) FROM mart_transfer_enriched WHERE deal_id NOT IN (SELECT deal_id FROM deal))"
+        ).fetchall()[0]
         fmt, request = con.execute(
             "SELECT any_value(format), any_value(request_name) FROM load_manifest WHERE batch_id = "
-            "(SELECT max(batch_id) FROM load_manifest WHERE source = 'sipri')").fetchall()[0]
+            "(SELECT max(batch_id) FROM load_manifest WHERE source = 'sipri')"
+        ).fetchall()[0]
         formats = {r[0] for r in con.execute("SELECT DISTINCT source_format FROM deal").fetchall()}
-        mixed = con.execute("SELECT count(*) FROM table_batch t JOIN (SELECT source, max(batch_id) b FROM "
-                            "load_manifest GROUP BY source) c USING (source) WHERE t.batch_id <> c.b").fetchall()[0][0]
+        mixed = con.execute(
+            "SELECT count(*) FROM table_batch t JOIN (SELECT source, max(batch_id) b FROM "
+            "load_manifest GROUP BY source) c USING (source) WHERE t.batch_id <> c.b"
+        ).fetchall()[0][0]
     assert deals == marts and orphans == 0, (deals, marts, orphans)
     assert formats == {fmt}, (formats, fmt)
     assert mixed == 0

@@ -4,6 +4,7 @@ query:   run SQL statements on readers (latest, at a snapshot, as of a time) and
 watch:   until a stop file appears, read three table counts in one statement, print every distinct tuple seen.
 publish: publish a build file, print {"snapshot": n} or {"error": message}.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ from pathlib import Path
 from pipelines.errors import ArmsflowError
 from pipelines.targets.ducklake import connect_reader, publish_to_ducklake
 
-WATCH_SQL = ("SELECT (SELECT count(*) FROM deal), (SELECT count(*) FROM delivery), "
-             "(SELECT count(*) FROM mart_transfer_enriched)")
+WATCH_SQL = (
+    "SELECT (SELECT count(*) FROM deal), (SELECT count(*) FROM delivery), (SELECT count(*) FROM mart_transfer_enriched)"
+)
 
 
 def main(command: str, args: dict) -> dict:
@@ -37,8 +39,9 @@ def main(command: str, args: dict) -> dict:
         return {"seen": seen}
     if command == "publish":
         try:
-            snapshot = publish_to_ducklake(args["build"], args["uri"], args["data_path"], args["run_id"], {},
-                                           args["tables"])
+            snapshot = publish_to_ducklake(
+                args["build"], args["uri"], args["data_path"], args["run_id"], {}, args["tables"]
+            )
         except ArmsflowError as exc:
             return {"error": str(exc)}
         return {"snapshot": snapshot}

@@ -4,6 +4,7 @@ initdb refuses to run as root, so as root the cluster belongs to the unprivilege
 package creates (commands run through ``runuser``); as any other user it runs as that user. Authentication is
 ``trust`` on 127.0.0.1 only, fsync is off: the cluster lives for one test session.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,9 @@ class PgCluster:
 def start_cluster() -> PgCluster:
     folder = find_pg_bin()
     if folder is None:
-        raise FileNotFoundError("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin "
-                                "(Debian: apt-get install postgresql)")
+        raise FileNotFoundError(
+            "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (Debian: apt-get install postgresql)"
+        )
     run_as = None
     root = Path(tempfile.mkdtemp(prefix="armsflow-pg-"))
     if os.geteuid() == 0:

@@ -1,4 +1,5 @@
 """A local HTTP server that answers like the real sources, so the live path runs for real in tests."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,12 @@ from tests.wire import API_ROWS, api_response
 @dataclass
 class Sources:
     """What the fake endpoints serve; tests change a field to feed a deliberately wrong response."""
+
     sipri_rows: list[str] = field(default_factory=lambda: list(API_ROWS))
-    sipri_body: bytes | None = None         # serve this instead of building from rows
+    sipri_body: bytes | None = None  # serve this instead of building from rows
     sipri_status: int = 200
     sipri_delay_s: float = 0.0
-    unoda: dict[str, bytes] = field(default_factory=dict)     # short name -> body override
+    unoda: dict[str, bytes] = field(default_factory=dict)  # short name -> body override
     wikidata: dict[str, bytes] = field(default_factory=dict)  # org key -> body override
     requests: list[tuple[str, str]] = field(default_factory=list)
 
@@ -46,7 +48,7 @@ class Sources:
     def wikidata_handler(self, request: Request) -> Response:
         query = parse_qs(request.query_string.decode())["query"][0]
         orgs = pl.read_csv(reference_dir() / "organisations.csv")
-        key = next(k for k, q in zip(orgs["source_key"], orgs["wikidata_qid"]) if f"wd:{q} " in query)
+        key = next(k for k, q in zip(orgs["source_key"], orgs["wikidata_qid"], strict=False) if f"wd:{q} " in query)
         self.requests.append(("wikidata", key))
         assert request.headers.get("User-Agent", "").startswith("armsflow/")
         body = self.wikidata.get(key) or (RECORDED_DIR / "wikidata" / f"{key}.json").read_bytes()

@@ -1,4 +1,5 @@
 """End to end: the offline refresh loads the bundled ATOP/COW subset and both marts carry the pledge flags."""
+
 from __future__ import annotations
 
 import duckdb
@@ -6,8 +7,17 @@ import pytest
 
 from tests.conftest import refreshed_home
 
-FLAGS = ["atop_defense", "atop_offense", "atop_neutrality", "atop_nonaggression", "atop_consultation",
-         "cow_defense", "cow_neutrality", "cow_nonaggression", "cow_entente"]
+FLAGS = [
+    "atop_defense",
+    "atop_offense",
+    "atop_neutrality",
+    "atop_nonaggression",
+    "atop_consultation",
+    "cow_defense",
+    "cow_neutrality",
+    "cow_nonaggression",
+    "cow_entente",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +36,7 @@ def test_marts_have_pledge_flags(con):
 def test_nato_allies_share_a_defense_pledge_in_the_order_year(con):
     rows = con.execute("""SELECT atop_defense, cow_defense, shared_defense_alliances FROM mart_transfer_enriched
                           WHERE supplier_id = 'USA' AND recipient_id = 'TUR' AND order_year BETWEEN 1953 AND 2012""").fetchall()
-    assert rows and all(a and c and "North Atlantic Treaty Organization (ATOP 3180)" in names
-                        for a, c, names in rows)
+    assert rows and all(a and c and "North Atlantic Treaty Organization (ATOP 3180)" in names for a, c, names in rows)
 
 
 def test_flags_are_unknown_after_dataset_coverage(con):
@@ -41,8 +50,10 @@ def test_turkiye_pakistan_deals_postdate_cento(con):
     cento = con.execute("""SELECT m.entity_id, min(m.entry_date), max(m.exit_date) FROM alliance_member m
                            WHERE m.dataset = 'atop' AND m.alliance_id = 3275 AND m.entity_id IN ('TUR', 'PAK')
                            GROUP BY 1 ORDER BY 1""").fetchall()
-    assert [(e, str(s), str(x)) for e, s, x in cento] == [("PAK", "1955-09-23", "1979-03-12"),
-                                                          ("TUR", "1955-02-24", "1979-10-09")]
+    assert [(e, str(s), str(x)) for e, s, x in cento] == [
+        ("PAK", "1955-09-23", "1979-03-12"),
+        ("TUR", "1955-02-24", "1979-10-09"),
+    ]
     deals = con.execute("""SELECT order_year, atop_defense, cow_defense FROM mart_transfer_enriched
                            WHERE supplier_id = 'TUR' AND recipient_id = 'PAK'""").fetchall()
     assert deals and all(y > 1979 and not a and not c for y, a, c in deals)

@@ -4,6 +4,7 @@ Fixtures in tests/fixtures/alliances/ are written by pipelines/recorded/extract/
 and commits): NATO (ATOP 3180 / COW 227), CENTO (3275 / 241), and ATOP 1115 and 2075, whose entry or exit day is
 unknown in the release.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,9 @@ def spell(members: pl.DataFrame, aid: int, code: int) -> list[dict]:
     return members.filter((pl.col("alliance_id") == aid) & (pl.col("cow_code") == code)).sort("entry_date").to_dicts()
 
 
-@pytest.mark.parametrize("release,files", [("ATOP 5.1", ["atop5_1m.csv", "atop5_1a.csv"]),
-                                           ("ATOP 4.01", ["atop4_01m.csv", "atop4_01a.csv"])])
+@pytest.mark.parametrize(
+    "release,files", [("ATOP 5.1", ["atop5_1m.csv", "atop5_1a.csv"]), ("ATOP 4.01", ["atop4_01m.csv", "atop4_01a.csv"])]
+)
 def test_atop_both_layouts(release, files):
     alliances, members, q = atop.parse([read(f) for f in files])
     assert q.is_empty() and alliances.height == 4
@@ -45,7 +47,11 @@ def test_atop_both_layouts(release, files):
     assert (tur["entry_date"], tur["entry_precision"], tur["exit_date"]) == (date(1951, 10, 22), "day", None)
     (pak,) = spell(members, 3275, 770)
     assert (pak["entry_date"], pak["exit_date"], pak["consultation"], pak["defense"]) == (
-        date(1955, 9, 23), date(1979, 3, 12), 1, 0)
+        date(1955, 9, 23),
+        date(1979, 3, 12),
+        1,
+        0,
+    )
 
 
 def test_atop_unknown_day_is_stored_with_precision_not_invented():
@@ -93,8 +99,11 @@ def test_cow_by_member():
     cento = alliances.filter(pl.col("alliance_id") == 241).row(0, named=True)
     assert cento["alliance_type"] == "Type IIb: Non-Aggression Pact" and cento["start_date"] == date(1955, 2, 24)
     (pak,) = spell(members, 241, 770)
-    assert (pak["entry_date"], pak["exit_date"], pak["member_name"]) == (date(1955, 9, 23), date(1979, 3, 12),
-                                                                          "Pakistan")
+    assert (pak["entry_date"], pak["exit_date"], pak["member_name"]) == (
+        date(1955, 9, 23),
+        date(1979, 3, 12),
+        "Pakistan",
+    )
 
 
 def test_cow_changed_header_and_zip():
@@ -110,11 +119,20 @@ def test_cow_changed_header_and_zip():
 
 def test_link_splits_365_at_1991_and_reports_unknown_code():
     members = pl.DataFrame(
-        [("atop", 1, 365, date(1955, 5, 14), None), ("cow", 2, 999, date(1960, 1, 1), date(1970, 1, 1)),
-         ("cow", 3, 260, date(1955, 5, 5), date(1990, 10, 3))],
-        schema={"dataset": pl.Utf8, "alliance_id": pl.Int64, "cow_code": pl.Int64, "entry_date": pl.Date,
-                "exit_date": pl.Date}, orient="row").with_columns(
-        member_name=pl.lit(None, pl.Utf8), entry_precision=pl.lit("day"), exit_precision=pl.lit("day"))
+        [
+            ("atop", 1, 365, date(1955, 5, 14), None),
+            ("cow", 2, 999, date(1960, 1, 1), date(1970, 1, 1)),
+            ("cow", 3, 260, date(1955, 5, 5), date(1990, 10, 3)),
+        ],
+        schema={
+            "dataset": pl.Utf8,
+            "alliance_id": pl.Int64,
+            "cow_code": pl.Int64,
+            "entry_date": pl.Date,
+            "exit_date": pl.Date,
+        },
+        orient="row",
+    ).with_columns(member_name=pl.lit(None, pl.Utf8), entry_precision=pl.lit("day"), exit_precision=pl.lit("day"))
     linked, unresolved = al.link_members(members, reference_entities())
     ussr = linked.filter(pl.col("cow_code") == 365).select("entity_id", "entry_date", "exit_date").rows()
     assert ussr == [("SUN", date(1955, 5, 14), date(1991, 12, 26)), ("RUS", date(1991, 12, 26), None)]
@@ -127,13 +145,18 @@ def test_link_splits_365_at_1991_and_reports_unknown_code():
 def test_reconcile_nato_notes_signature_convention_and_coverage():
     _, members, _ = atop.parse([read("atop5_1m.csv")])
     linked, _ = al.link_members(members, reference_entities())
-    curated = pl.DataFrame([("NATO", "TUR", date(1952, 2, 18), None), ("NATO", "FIN", date(2023, 4, 4), None)],
-                           schema={"org_id": pl.Utf8, "entity_id": pl.Utf8, "start_date": pl.Date,
-                                   "end_date": pl.Date}, orient="row")
+    curated = pl.DataFrame(
+        [("NATO", "TUR", date(1952, 2, 18), None), ("NATO", "FIN", date(2023, 4, 4), None)],
+        schema={"org_id": pl.Utf8, "entity_id": pl.Utf8, "start_date": pl.Date, "end_date": pl.Date},
+        orient="row",
+    )
     recon = al.reconcile_alliances(curated, linked).filter(pl.col("entity_id").is_in(["TUR", "FIN"]))
     tur = recon.filter(pl.col("entity_id") == "TUR").row(0, named=True)
-    assert (tur["issue"], tur["source_value"], tur["curated_value"]) == ("start_date_differs", "1951-10-22",
-                                                                         "1952-02-18")
+    assert (tur["issue"], tur["source_value"], tur["curated_value"]) == (
+        "start_date_differs",
+        "1951-10-22",
+        "1952-02-18",
+    )
     assert "signature" in tur["resolution"]
     fin = recon.filter(pl.col("entity_id") == "FIN").row(0, named=True)
     assert fin["issue"] == "missing_in_atop" and "coverage ends (2018)" in fin["resolution"]
@@ -153,5 +176,4 @@ def test_bundled_subset_loads_and_counts_reconcile():
     assert names[3275].startswith("Central Treaty Organization")
     cento = tables.alliance_member.filter((pl.col("dataset") == "atop") & (pl.col("alliance_id") == 3275))
     got = {r["entity_id"]: (r["entry_date"], r["exit_date"]) for r in cento.iter_rows(named=True)}
-    assert got["TUR"] == (date(1955, 2, 24), date(1979, 10, 9)) and got["PAK"] == (date(1955, 9, 23),
-                                                                                   date(1979, 3, 12))
+    assert got["TUR"] == (date(1955, 2, 24), date(1979, 10, 9)) and got["PAK"] == (date(1955, 9, 23), date(1979, 3, 12))

@@ -1,4 +1,5 @@
 """Clear messages instead of tracebacks, a read-only query sandbox, encodings, honest retries (issue 7, 5-9)."""
+
 from __future__ import annotations
 
 import shutil
@@ -53,8 +54,14 @@ def test_empty_sql_is_a_sentence(published):
 
 def test_broken_pipes_are_silent(published):
     for cmd in ([ARMSFLOW, "query", "SELECT * FROM membership"], [ARMSFLOW, "status"]):
-        proc = subprocess.run(" ".join(f"'{c}'" for c in cmd) + " | head -1", shell=True, env=env_for(published),
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            " ".join(f"'{c}'" for c in cmd) + " | head -1",
+            shell=True,
+            env=env_for(published),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.stderr == "" and proc.stdout.strip()
 
 
@@ -68,8 +75,14 @@ def test_export_validates_tables_and_quotes_paths(published, tmp_path):
 
 
 def test_export_defaults_under_the_home(own_home, tmp_path):
-    done = subprocess.run([ARMSFLOW, "export", "--table", "entity"], env=env_for(own_home), cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [ARMSFLOW, "export", "--table", "entity"],
+        env=env_for(own_home),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and (own_home / "export" / "entity.parquet").exists()
     assert not (tmp_path / "export").exists()
 
@@ -126,8 +139,17 @@ def test_retry_after_is_capped_and_each_retry_said(own_home):
     busy = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 20\r\nContent-Length: 4\r\n\r\nbusy"
     port, seen = _serve_raw([busy, busy])
     t0 = time.monotonic()
-    done = run(own_home, "refresh", "--live", "--source", "unoda", "--no-contracts", ARMSFLOW_RETRIES="1",
-               ARMSFLOW_TIMEOUT="2", ARMSFLOW_UNODA_URL=f"http://127.0.0.1:{port}")
+    done = run(
+        own_home,
+        "refresh",
+        "--live",
+        "--source",
+        "unoda",
+        "--no-contracts",
+        ARMSFLOW_RETRIES="1",
+        ARMSFLOW_TIMEOUT="2",
+        ARMSFLOW_UNODA_URL=f"http://127.0.0.1:{port}",
+    )
     took = time.monotonic() - t0
     one_paragraph(done, "HTTP 503", "tried 2 times")
     assert "retry 1 of 1 in 2 s" in done.stderr and len(seen) == 2
@@ -135,10 +157,19 @@ def test_retry_after_is_capped_and_each_retry_said(own_home):
 
 
 def test_a_body_cut_mid_stream_counts_attempts_honestly(own_home):
-    cut = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"data\": {"
+    cut = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"data": {'
     port, seen = _serve_raw([cut, cut])
-    done = run(own_home, "refresh", "--live", "--source", "unoda", "--no-contracts", ARMSFLOW_RETRIES="1",
-               ARMSFLOW_BACKOFF="0", ARMSFLOW_UNODA_URL=f"http://127.0.0.1:{port}")
+    done = run(
+        own_home,
+        "refresh",
+        "--live",
+        "--source",
+        "unoda",
+        "--no-contracts",
+        ARMSFLOW_RETRIES="1",
+        ARMSFLOW_BACKOFF="0",
+        ARMSFLOW_UNODA_URL=f"http://127.0.0.1:{port}",
+    )
     one_paragraph(done, "cut off", "tried 2 times")
     assert len(seen) == 2
     assert residue(own_home) == []
@@ -149,8 +180,9 @@ def test_a_full_disk_gives_a_sentence_and_leaves_nothing(tmp_path, published):
     mnt = tmp_path / "small"
     mnt.mkdir()
     size = (published / "warehouse.duckdb").stat().st_size + 4 * 2**20
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
-                      capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True
+    ).returncode:
         pytest.skip("cannot mount a tmpfs here (needs root); the disk-full path is covered by as_disk_error")
     try:
         home = mnt / "home"

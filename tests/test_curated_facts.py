@@ -1,4 +1,5 @@
 """Each fix of issue 8 to the bundled facts, checked where it lands: recordings, curated files, the warehouse."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,20 +37,29 @@ def test_every_curated_row_carries_a_source():
 def test_cameroon_ratified_the_att_on_the_untc_date():
     cameroon = recorded_actions("att").filter(pl.col("state_name") == "Cameroon")
     assert sorted(zip(cameroon["action"], cameroon["action_date"], strict=True)) == [
-        ("ratification", D("2018-06-18")), ("signature", D("2014-12-03"))]
+        ("ratification", D("2018-06-18")),
+        ("signature", D("2014-12-03")),
+    ]
 
 
 def test_the_bwc_joiners_of_2007_to_2025_are_recorded():
     bwc = recorded_actions("bwc").filter(pl.col("action").is_in(["ratification", "accession"]))
     joined = dict(zip(bwc["state_name"], bwc["action_date"], strict=True))
     assert {s: joined.get(s) for s in ("Gabon", "Liberia", "Niue", "South Sudan", "Tuvalu", "Comoros", "Kiribati")} == {
-        "Gabon": D("2007-08-16"), "Liberia": D("2016-11-04"), "Niue": D("2018-06-14"), "South Sudan": D("2023-02-15"),
-        "Tuvalu": D("2024-06-28"), "Comoros": D("2025-02-14"), "Kiribati": D("2025-05-20")}
+        "Gabon": D("2007-08-16"),
+        "Liberia": D("2016-11-04"),
+        "Niue": D("2018-06-14"),
+        "South Sudan": D("2023-02-15"),
+        "Tuvalu": D("2024-06-28"),
+        "Comoros": D("2025-02-14"),
+        "Kiribati": D("2025-05-20"),
+    }
 
 
 def test_rio_treaty_bolivia_exit_respects_article_25():
     rio = pl.read_csv(REFERENCE / "alliance_membership.csv", infer_schema_length=0).filter(
-        (pl.col("org_id") == "RIO_TREATY") & (pl.col("entity_id") == "BOL"))
+        (pl.col("org_id") == "RIO_TREATY") & (pl.col("entity_id") == "BOL")
+    )
     end = D(rio["end_date"][0])
     assert end != D("2013-11-17") and end >= D("2014-06-05")  # announced 2012-06-05; effect two years after notice
 
@@ -66,21 +76,46 @@ def test_dependent_territories_have_a_sovereign_and_are_no_states():
 
 
 def test_a_territory_is_covered_by_its_sovereigns_npt_membership():
-    entities = pl.DataFrame({"entity_id": ["USA", "GUM", "ATA"],
-                             "kind": ["state", "dependent_territory", "dependent_territory"],
-                             "valid_from": [None, None, None], "valid_to": [None, None, None],
-                             "sovereign_id": [None, "USA", None]},
-                            schema={"entity_id": pl.Utf8, "kind": pl.Utf8, "valid_from": pl.Date, "valid_to": pl.Date,
-                                    "sovereign_id": pl.Utf8})
-    membership = pl.DataFrame({"org_id": ["NPT"], "entity_id": ["USA"], "role": ["party"],
-                               "start_date": [D("1970-03-05")], "end_date": [None]},
-                              schema_overrides={"end_date": pl.Date})
-    facts = pl.DataFrame({"entity_id": ["USA"], "status": ["npt_nuclear_weapon_state"], "since": [D("1945-07-16")],
-                          "basis": ["NPT Art. IX(3)"]})
+    entities = pl.DataFrame(
+        {
+            "entity_id": ["USA", "GUM", "ATA"],
+            "kind": ["state", "dependent_territory", "dependent_territory"],
+            "valid_from": [None, None, None],
+            "valid_to": [None, None, None],
+            "sovereign_id": [None, "USA", None],
+        },
+        schema={
+            "entity_id": pl.Utf8,
+            "kind": pl.Utf8,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+            "sovereign_id": pl.Utf8,
+        },
+    )
+    membership = pl.DataFrame(
+        {
+            "org_id": ["NPT"],
+            "entity_id": ["USA"],
+            "role": ["party"],
+            "start_date": [D("1970-03-05")],
+            "end_date": [None],
+        },
+        schema_overrides={"end_date": pl.Date},
+    )
+    facts = pl.DataFrame(
+        {
+            "entity_id": ["USA"],
+            "status": ["npt_nuclear_weapon_state"],
+            "since": [D("1945-07-16")],
+            "basis": ["NPT Art. IX(3)"],
+        }
+    )
     status = mem.nuclear_status(membership, facts, entities)
     guam = status.filter(pl.col("entity_id") == "GUM").sort("start_date")
     assert guam.select("status", "start_date", "end_date").rows() == [
-        ("outside_npt", D("1945-01-01"), D("1970-03-05")), ("npt_territory", D("1970-03-05"), None)]
+        ("outside_npt", D("1945-01-01"), D("1970-03-05")),
+        ("npt_territory", D("1970-03-05"), None),
+    ]
     assert guam["basis"][1] == "dependent territory of USA (an NPT party)"
     assert status.filter(pl.col("entity_id") == "ATA").height == 0
 
@@ -96,26 +131,37 @@ def warehouse(tmp_path_factory):
 def test_the_yemens_npt_history_is_split(warehouse):
     rows = warehouse.execute(
         "SELECT entity_id, role, start_date, end_date, source FROM membership "
-        "WHERE org_id = 'NPT' AND entity_id IN ('YAR', 'YMD', 'YEM') ORDER BY start_date").fetchall()
-    assert rows == [("YAR", "signatory", D("1968-09-23"), D("1986-05-14"), "unoda"),
-                    ("YMD", "signatory", D("1968-11-14"), D("1979-06-01"), "unoda"),
-                    ("YMD", "party", D("1979-06-01"), D("1990-05-22"), "unoda"),
-                    ("YAR", "party", D("1986-05-14"), D("1990-05-22"), "unoda"),
-                    ("YEM", "party", D("1990-05-22"), None, "inherited:YAR")]
-    assert warehouse.execute("SELECT nuclear_status_on('YAR', DATE '1985-12-31'), "
-                             "nuclear_status_on('YMD', DATE '1985-12-31'), "
-                             "nuclear_status_on('YEM', DATE '2000-12-31')").fetchone() == (
-        "outside_npt", "npt_non_nuclear_weapon_state", "npt_non_nuclear_weapon_state")
+        "WHERE org_id = 'NPT' AND entity_id IN ('YAR', 'YMD', 'YEM') ORDER BY start_date"
+    ).fetchall()
+    assert rows == [
+        ("YAR", "signatory", D("1968-09-23"), D("1986-05-14"), "unoda"),
+        ("YMD", "signatory", D("1968-11-14"), D("1979-06-01"), "unoda"),
+        ("YMD", "party", D("1979-06-01"), D("1990-05-22"), "unoda"),
+        ("YAR", "party", D("1986-05-14"), D("1990-05-22"), "unoda"),
+        ("YEM", "party", D("1990-05-22"), None, "inherited:YAR"),
+    ]
+    assert warehouse.execute(
+        "SELECT nuclear_status_on('YAR', DATE '1985-12-31'), "
+        "nuclear_status_on('YMD', DATE '1985-12-31'), "
+        "nuclear_status_on('YEM', DATE '2000-12-31')"
+    ).fetchone() == ("outside_npt", "npt_non_nuclear_weapon_state", "npt_non_nuclear_weapon_state")
 
 
 @pytest.mark.integration
 def test_no_dependent_territory_is_outside_the_npt_today(warehouse):
-    assert warehouse.execute("SELECT nuclear_status_on('GUM', DATE '2024-12-31'), nuclear_status_on('GRL', DATE "
-                             "'2024-12-31'), nuclear_status_on('PRI', DATE '2024-12-31')").fetchone() == (
-        "npt_territory", "npt_territory", "npt_territory")
-    assert warehouse.execute("SELECT count(*) FROM nuclear_status n JOIN entity e USING (entity_id) "
-                             "WHERE e.kind = 'dependent_territory' AND n.status LIKE '%weapon%'").fetchone()[0] == 0
+    assert warehouse.execute(
+        "SELECT nuclear_status_on('GUM', DATE '2024-12-31'), nuclear_status_on('GRL', DATE "
+        "'2024-12-31'), nuclear_status_on('PRI', DATE '2024-12-31')"
+    ).fetchone() == ("npt_territory", "npt_territory", "npt_territory")
+    assert (
+        warehouse.execute(
+            "SELECT count(*) FROM nuclear_status n JOIN entity e USING (entity_id) "
+            "WHERE e.kind = 'dependent_territory' AND n.status LIKE '%weapon%'"
+        ).fetchone()[0]
+        == 0
+    )
     outside = warehouse.execute(
         "SELECT count(*) FROM entity WHERE kind = 'dependent_territory' AND sovereign_id IS NOT NULL "
-        "AND nuclear_status_on(entity_id, DATE '2024-12-31') = 'outside_npt'").fetchone()[0]
+        "AND nuclear_status_on(entity_id, DATE '2024-12-31') = 'outside_npt'"
+    ).fetchone()[0]
     assert outside == 0

@@ -1,4 +1,5 @@
 """The Dagster code location: whole graph materialised in process, blocking checks, graph snapshot, sensor."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,19 @@ from pipelines.steps import STEPS
 
 pytestmark = pytest.mark.integration
 
-TABLES = ("deal", "delivery", "entity", "entity_alias", "treaty_action", "membership", "nuclear_status",
-          "reconciliation", "mart_transfer_enriched", "mart_country_year", "mart_dyad_year")
+TABLES = (
+    "deal",
+    "delivery",
+    "entity",
+    "entity_alias",
+    "treaty_action",
+    "membership",
+    "nuclear_status",
+    "reconciliation",
+    "mart_transfer_enriched",
+    "mart_country_year",
+    "mart_dyad_year",
+)
 
 
 def counts(path):
@@ -36,13 +48,18 @@ def describe_definitions() -> dict:
     assets = {}
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
-        assets[key.to_user_string()] = {"deps": sorted(p.to_user_string() for p in node.parent_keys),
-                                        "group": node.group_name, "kinds": sorted(node.kinds)}
-    return {"assets": assets,
-            "checks": sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys),
-            "jobs": sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")),
-            "schedules": sorted((s.name, s.cron_schedule, s.job_name) for s in defs.schedules),
-            "sensors": sorted(s.name for s in defs.sensors)}
+        assets[key.to_user_string()] = {
+            "deps": sorted(p.to_user_string() for p in node.parent_keys),
+            "group": node.group_name,
+            "kinds": sorted(node.kinds),
+        }
+    return {
+        "assets": assets,
+        "checks": sorted(f"{c.asset_key.to_user_string()}:{c.name}" for c in graph.asset_check_keys),
+        "jobs": sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")),
+        "schedules": sorted((s.name, s.cron_schedule, s.job_name) for s in defs.schedules),
+        "sensors": sorted(s.name for s in defs.sensors),
+    }
 
 
 def test_definitions_snapshot():
@@ -58,8 +75,10 @@ def test_graph_snapshot():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {s.name for s in STEPS} | {"published_warehouse"}
-    deps = {k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
-            for k in graph.get_all_asset_keys()}
+    deps = {
+        k.to_user_string(): sorted(p.to_user_string() for p in graph.get(k).parent_keys)
+        for k in graph.get_all_asset_keys()
+    }
     assert deps["entity"] == ["stg_sipri", "stg_sipri_tiv", "stg_unoda", "stg_wikidata"]
     assert deps["alliance"] == ["entity", "raw_atop", "raw_cow"]
     assert deps["published_warehouse"] == ["mart_country_year", "mart_dyad_year", "mart_transfer_enriched"]
@@ -84,14 +103,20 @@ def test_a_blocking_failure_stops_publication(home, tmp_path, monkeypatch):
     ref = tmp_path / "reference"
     shutil.copytree(CONTRACTS_DIR / "reference", ref)
     text = (ref / "alliance_membership.csv").read_text()
-    (ref / "alliance_membership.csv").write_text(re.sub(r"^NATO,TUR,([^,]*),1952-02-18", r"NATO,TUR,\1,1960-02-18", text, flags=re.M))
+    (ref / "alliance_membership.csv").write_text(
+        re.sub(r"^NATO,TUR,([^,]*),1952-02-18", r"NATO,TUR,\1,1960-02-18", text, flags=re.M)
+    )
     monkeypatch.setenv("ARMSFLOW_REFERENCE_DIR", str(ref))
-    result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                                                raise_on_error=False)
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
     failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
     assert "nato_accessions" in failed and "TUR" in failed["nato_accessions"].metadata["sample"].value
-    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()
-                    for m in [m.event_specific_data.materialization]}
+    materialized = {
+        m.asset_key.to_user_string()
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
     assert "membership" in materialized and "published_warehouse" not in materialized
     assert not (home / "warehouse.duckdb").exists()
 
@@ -116,8 +141,9 @@ def test_a_dagster_run_refuses_while_another_writer_holds_the_home(home):
     from pipelines.runs import run_lock
 
     with run_lock(load_settings(), "cli-test-run", "import-sipri big.csv"):
-        result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral(),
-                                                                    raise_on_error=False)
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        )
     assert not result.success
     assert not (home / "warehouse.duckdb").exists()
     text = str(result.all_events)

@@ -1,4 +1,5 @@
 """The team target: publish the bundled build to DuckLake on a real PostgreSQL, read it from other processes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,9 @@ from tests.lake_proc import WATCH_SQL
 pytestmark = pytest.mark.integration
 
 QUERIES = [
-    "SELECT count(*) FROM deal", "SELECT count(*) FROM delivery", "SELECT count(*) FROM membership",
+    "SELECT count(*) FROM deal",
+    "SELECT count(*) FROM delivery",
+    "SELECT count(*) FROM membership",
     "SELECT * FROM mart_transfer_enriched ORDER BY ALL",
     "SELECT entity_id, start_date FROM memberships_as_of(DATE '2024-12-31') WHERE org_id = 'NATO' ORDER BY ALL",
     "SELECT entity_id, nuclear_status_on(entity_id, DATE '2002-12-31') FROM entity ORDER BY ALL",
@@ -37,8 +40,10 @@ QUERIES = [
 def builds(tmp_path_factory, pg_cluster):
     """A: the bundled build, published by `armsflow refresh` to the lake "cli" as well. B: A without the deals
     from 900100 on (and their deliveries and mart rows)."""
-    lake = {"ARMSFLOW_WAREHOUSE": pg_cluster.createdb("cli"),
-            "ARMSFLOW_DATA_PATH": str(tmp_path_factory.mktemp("cli-lake"))}
+    lake = {
+        "ARMSFLOW_WAREHOUSE": pg_cluster.createdb("cli"),
+        "ARMSFLOW_DATA_PATH": str(tmp_path_factory.mktemp("cli-lake")),
+    }
     with pytest.MonkeyPatch.context() as mp:
         for k, v in lake.items():
             mp.setenv(k, v)
@@ -65,8 +70,13 @@ def local_rows(path: Path) -> list:
 
 
 def second_process(command: str, **args) -> dict:
-    out = subprocess.run([sys.executable, "-m", "tests.lake_proc", command, json.dumps(args, default=str)],
-                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.lake_proc", command, json.dumps(args, default=str)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -97,15 +107,18 @@ def test_refresh_publishes_to_the_configured_lake(builds, pg_cluster):
 
 def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, tmp_path):
     uri = pg_cluster.createdb("travel")
-    first = publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "run-1", builds["releases"],
-                                builds["tables"])
+    first = publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "run-1", builds["releases"], builds["tables"])
     assert lake_rows(uri) == [local_rows(builds["a"])]
-    second = publish_to_ducklake(builds["b"], uri, str(tmp_path / "data"), "run-2", builds["releases"],
-                                 builds["tables"])
+    second = publish_to_ducklake(
+        builds["b"], uri, str(tmp_path / "data"), "run-2", builds["releases"], builds["tables"]
+    )
     assert second == first + 1  # one snapshot per publish
     snapshots = list_snapshots(uri)
     assert [s["run_id"] for s in snapshots[:2]] == ["run-2", "run-1"]
-    assert snapshots[0]["releases"] == builds["releases"] and snapshots[0]["rows"]["deal"] == snapshots[1]["rows"]["deal"] - 100
+    assert (
+        snapshots[0]["releases"] == builds["releases"]
+        and snapshots[0]["rows"]["deal"] == snapshots[1]["rows"]["deal"] - 100
+    )
     first_commit = snapshots[1]["snapshot_time"]  # as of the first run's commit time: the first state
     a, b = local_rows(builds["a"]), local_rows(builds["b"])
     assert a != b
@@ -128,8 +141,15 @@ def test_readers_during_publishes_see_whole_snapshots(builds, pg_cluster, tmp_pa
     for i in range(3):
         ready = tmp_path / f"ready{i}"
         payload = json.dumps({"uri": uri, "stop": str(stop), "ready": str(ready)})
-        procs.append(subprocess.Popen([sys.executable, "-m", "tests.lake_proc", "watch", payload], cwd=REPO_ROOT,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "tests.lake_proc", "watch", payload],
+                cwd=REPO_ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
         args.append(ready)
     deadline = time.monotonic() + 60
     while not all(r.exists() for r in args) and time.monotonic() < deadline:
@@ -185,8 +205,9 @@ def test_unreachable_catalog_or_unwritable_path_leave_everything(builds, pg_clus
         build = tmp_path / run_id / "warehouse.duckdb"
         build.parent.mkdir()
         shutil.copyfile(settings.published_path, build)
-        ctx = RunContext(replace(settings, target=target), run_id, "test", build,
-                         base_identity=identity(settings.published_path))
+        ctx = RunContext(
+            replace(settings, target=target), run_id, "test", build, base_identity=identity(settings.published_path)
+        )
         return publish(ctx)
 
     with pytest.raises(LakeError, match="could not open the catalog .*PostgreSQL is running"):
@@ -206,9 +227,16 @@ def test_concurrent_publishers_one_wins(builds, pg_cluster, tmp_path):
     data = str(tmp_path / "data")
     publish_to_ducklake(builds["a"], uri, data, "seed", {}, builds["tables"])
     args = {"uri": uri, "build": str(builds["b"]), "data_path": data, "tables": builds["tables"]}
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.lake_proc", "publish",
-                               json.dumps({**args, "run_id": f"racer{i}"})], cwd=REPO_ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.lake_proc", "publish", json.dumps({**args, "run_id": f"racer{i}"})],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
     results = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
     wins = [r for r in results if "snapshot" in r]
     assert wins, results
@@ -223,11 +251,18 @@ def test_reader_is_read_only_and_sandboxed(builds, pg_cluster, tmp_path):
     uri = pg_cluster.createdb("sandbox")
     publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "r", {}, builds["tables"])
     con = connect_reader(uri)
-    assert con.execute("SELECT count(*) FROM deal").fetchone()[0] == duckdb.connect(
-        str(builds["a"]), read_only=True).execute("SELECT count(*) FROM deal").fetchall()[0][0]
-    for sql in ("CREATE TABLE t (a INT)", "DELETE FROM deal", f"SELECT * FROM read_csv('{os.devnull}')",
-                f"ATTACH '{tmp_path / 'x.duckdb'}' AS x", "SET enable_external_access = true",
-                f"COPY deal TO '{tmp_path / 'deal.csv'}'"):
+    assert (
+        con.execute("SELECT count(*) FROM deal").fetchone()[0]
+        == duckdb.connect(str(builds["a"]), read_only=True).execute("SELECT count(*) FROM deal").fetchall()[0][0]
+    )
+    for sql in (
+        "CREATE TABLE t (a INT)",
+        "DELETE FROM deal",
+        f"SELECT * FROM read_csv('{os.devnull}')",
+        f"ATTACH '{tmp_path / 'x.duckdb'}' AS x",
+        "SET enable_external_access = true",
+        f"COPY deal TO '{tmp_path / 'deal.csv'}'",
+    ):
         with pytest.raises(duckdb.Error):
             con.execute(sql)
     con.close()
@@ -239,8 +274,16 @@ def test_cli_query_and_status_read_the_lake(builds, pg_cluster, tmp_path):
     env = builds["lake"]
     [latest, _initial] = list_snapshots(env["ARMSFLOW_WAREHOUSE"])
     now = run(tmp_path / "elsewhere", "query", "SELECT count(*) AS n FROM deal", "--format", "json", **env)
-    old = run(tmp_path / "elsewhere", "query", "SELECT count(*) AS n FROM deal", "--format", "json",
-              "--at-snapshot", str(latest["snapshot_id"]), **env)
+    old = run(
+        tmp_path / "elsewhere",
+        "query",
+        "SELECT count(*) AS n FROM deal",
+        "--format",
+        "json",
+        "--at-snapshot",
+        str(latest["snapshot_id"]),
+        **env,
+    )
     assert now.returncode == 0 and old.returncode == 0, now.stderr + old.stderr
     assert json.loads(now.stdout) == json.loads(old.stdout) == [{"n": latest["rows"]["deal"]}]
     refused = run(tmp_path / "elsewhere", "query", f"COPY deal TO '{tmp_path / 'x.csv'}'", **env)

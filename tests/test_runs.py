@@ -1,4 +1,5 @@
 """Runs are transactions (issue 7): one writer, demo vs real data, rejected payloads, crashes, the run record."""
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,9 @@ def test_refresh_after_import_keeps_the_import(tmp_path, files):
     assert consistent(home)["format"] == "trade-register-csv"
 
 
-@pytest.mark.parametrize("body", [b"", b"\x89PNG\r\n\x1a\n" + bytes(200), os.urandom(4096)],
-                         ids=["empty", "png", "random"])
+@pytest.mark.parametrize(
+    "body", [b"", b"\x89PNG\r\n\x1a\n" + bytes(200), os.urandom(4096)], ids=["empty", "png", "random"]
+)
 def test_a_rejected_payload_never_breaks_another_source(published_home, tmp_path, body):
     bad = tmp_path / "export.csv"
     bad.write_bytes(body)
@@ -146,8 +148,10 @@ def test_kill_9_at_any_moment_leaves_the_published_file_intact(published_home, m
 def test_the_run_record(published_home):
     assert run(published_home, "refresh", "--source", "wikidata", "--replay", "--no-contracts").returncode == 0
     with duckdb.connect(str(published_home / "warehouse.duckdb"), read_only=True) as con:
-        rec = con.execute("SELECT command, sources, payloads, counts, checks, published, seconds FROM run "
-                          "ORDER BY started_at DESC LIMIT 1").fetchall()[0]
+        rec = con.execute(
+            "SELECT command, sources, payloads, counts, checks, published, seconds FROM run "
+            "ORDER BY started_at DESC LIMIT 1"
+        ).fetchall()[0]
     command, sources, payloads, counts, checks, published, seconds = rec
     assert command == "refresh --replay --source wikidata" and sources == ["wikidata"] and published
     assert len(json.loads(payloads)["wikidata"]["sha256"]) == 7
@@ -158,8 +162,10 @@ def test_the_run_record(published_home):
 def test_a_mixed_warehouse_fails_the_lineage_rule(published_home):
     path = published_home / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:  # simulate a mart built from an older SIPRI batch
-        con.execute("UPDATE table_batch SET batch_id = 'an-older-batch' WHERE table_name = 'mart_transfer_enriched' "
-                    "AND source = 'sipri'")
+        con.execute(
+            "UPDATE table_batch SET batch_id = 'an-older-batch' WHERE table_name = 'mart_transfer_enriched' "
+            "AND source = 'sipri'"
+        )
     checked = run(published_home, "check", "--no-contracts")
     assert checked.returncode == 1 and "FAILED  tables_from_current_batches" in checked.stdout
 
@@ -194,5 +200,7 @@ def test_twenty_readers_during_a_refresh_never_fail(published_home):
     assert refresh.returncode == 0, refresh.stderr
     assert failures == [] and len(latencies) > 20
     latencies.sort()
-    print(f"20 readers: {len(latencies)} queries, median {latencies[len(latencies) // 2] * 1000:.0f} ms, "
-          f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+    print(
+        f"20 readers: {len(latencies)} queries, median {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
+    )

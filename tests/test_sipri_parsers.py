@@ -1,4 +1,5 @@
 """The SIPRI parsers against fixtures written in both real wire formats."""
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,11 @@ def test_api_rows_are_typed_one_per_deal_and_delivery_year():
 
 
 def test_bad_rows_are_quarantined_with_column_and_value():
-    rows = [*API_ROWS[:2], "71010,France,India,Rafale,FGA aircraft,Aircraft,2016,No,36,No,2021,No,New,55,55,lots,No",
-            "71011,France,India,too,few,fields"]
+    rows = [
+        *API_ROWS[:2],
+        "71010,France,India,Rafale,FGA aircraft,Aircraft,2016,No,36,No,2021,No,New,55,55,lots,No",
+        "71011,France,India,too,few,fields",
+    ]
     parsed = sipri.parse_trade_register(api_response(rows), "sha")
     assert parsed.trades.height == 2 and parsed.rows_in == 4
     reasons = parsed.quarantine.sort("line_no")["reason"].to_list()
@@ -42,11 +46,14 @@ def test_changed_header_names_missing_and_unexpected_columns():
     assert "missing columns ['TIV deal unit']" in str(err.value) and "unexpected columns ['TIV unit']" in str(err.value)
 
 
-@pytest.mark.parametrize("body, words", [
-    (api_response()[:300], "not valid JSON"),
-    (b'{"bytes": "@@@not base64@@@"}', "not valid base64"),
-    (b'{"data": []}', "expected a JSON object with a 'bytes' string"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (api_response()[:300], "not valid JSON"),
+        (b'{"bytes": "@@@not base64@@@"}', "not valid base64"),
+        (b'{"data": []}', "expected a JSON object with a 'bytes' string"),
+    ],
+)
 def test_unusable_payloads_raise_a_clear_error(body, words):
     with pytest.raises(PayloadError) as err:
         sipri.parse_trade_register(body, what="trade-register-csv_2000-2009")

@@ -3,6 +3,7 @@ blocking check passing, and its per-year sums reproduce SIPRI's TIV table of the
 
 Uses the real files in ../shared/samples/sipri (not part of the repository): skipped when they are absent.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,12 +17,21 @@ from tests.conftest import refreshed_home
 
 pytestmark = pytest.mark.integration
 
-SAMPLES = next((p for p in (Path(__file__).resolve().parents[1] / "../shared/samples/sipri",
-                            Path("/work/shared/samples/sipri")) if (p / sipri_subset.TIV_FILE).is_file()), None)
+SAMPLES = next(
+    (
+        p
+        for p in (Path(__file__).resolve().parents[1] / "../shared/samples/sipri", Path("/work/shared/samples/sipri"))
+        if (p / sipri_subset.TIV_FILE).is_file()
+    ),
+    None,
+)
 
 
-@pytest.mark.skipif(SAMPLES is None, reason="SIPRI's 2024-04-13 register is not in ../shared/samples/sipri "
-                                            "(shared samples are not part of the repository)")
+@pytest.mark.skipif(
+    SAMPLES is None,
+    reason="SIPRI's 2024-04-13 register is not in ../shared/samples/sipri "
+    "(shared samples are not part of the repository)",
+)
 def test_whole_2024_register_loads_and_reconciles(tmp_path_factory, tmp_path, monkeypatch):
     home = refreshed_home(tmp_path_factory, "register_2024")  # import into a home that already has a batch
     monkeypatch.setenv("ARMSFLOW_HOME", str(home))
@@ -32,14 +42,19 @@ def test_whole_2024_register_loads_and_reconciles(tmp_path_factory, tmp_path, mo
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         rows_in, loaded, quarantined = con.execute(
             "SELECT rows_in, rows_loaded, rows_quarantined FROM load_manifest WHERE source = 'sipri' "
-            "ORDER BY batch_id DESC LIMIT 1").fetchone()
+            "ORDER BY batch_id DESC LIMIT 1"
+        ).fetchone()
         assert rows_in == 59157 and loaded + quarantined == rows_in
         assert quarantined == 0  # every name resolves (Micronesia through its curated alias)
-        early = con.execute("SELECT failing_rows, sample FROM check_result WHERE check_name = "
-                            "'deal_delivery_before_order' ORDER BY checked_at DESC LIMIT 1").fetchone()
+        early = con.execute(
+            "SELECT failing_rows, sample FROM check_result WHERE check_name = "
+            "'deal_delivery_before_order' ORDER BY checked_at DESC LIMIT 1"
+        ).fetchone()
         assert early[0] == 1 and "deal_id=8206" in early[1]
         assert con.execute("SELECT count(*), count(DISTINCT party) FROM tiv_country_year").fetchone() == (1527, 119)
-        passed, failing, sample = con.execute("SELECT passed, failing_rows, sample FROM check_result WHERE check_name "
-                                              "= 'tiv_table_reconciles' ORDER BY checked_at DESC LIMIT 1").fetchone()
+        passed, failing, sample = con.execute(
+            "SELECT passed, failing_rows, sample FROM check_result WHERE check_name "
+            "= 'tiv_table_reconciles' ORDER BY checked_at DESC LIMIT 1"
+        ).fetchone()
     # every party and year reproduces SIPRI's table within 1 million TIV (measured: at most 0.5)
     assert passed and failing == 0, sample

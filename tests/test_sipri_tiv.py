@@ -1,4 +1,5 @@
 """SIPRI TIV tables: strict header, values per party and year, bad rows quarantined, the world total skipped."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,16 +8,23 @@ from pipelines.errors import PayloadError, SchemaDrift
 from pipelines.sources.sipri_tiv import parse_tiv_table
 from tests.tiv_wire import header, tiv_table
 
-ROWS = ["Turkiye,487,535,609,1631,0.5%,1631,0.5%",
-        "Luxembourg,,0 ,,0 ,0.0%,1,0.0%",
-        "Mujahedin (Afghanistan)*,1,,,1,0.0%,1,0.0%"]
+ROWS = [
+    "Turkiye,487,535,609,1631,0.5%,1631,0.5%",
+    "Luxembourg,,0 ,,0 ,0.0%,1,0.0%",
+    "Mujahedin (Afghanistan)*,1,,,1,0.0%,1,0.0%",
+]
 
 
 def test_values_per_party_and_year():
     parsed = parse_tiv_table(tiv_table(ROWS), "sha")
     got = {(r["party"], r["year"]): r["tiv"] for r in parsed.values.iter_rows(named=True)}
-    assert got == {("Turkiye", 2021): 487.0, ("Turkiye", 2022): 535.0, ("Turkiye", 2023): 609.0,
-                   ("Luxembourg", 2022): 0.0, ("Mujahedin (Afghanistan)*", 2021): 1.0}  # empty cells: no row
+    assert got == {
+        ("Turkiye", 2021): 487.0,
+        ("Turkiye", 2022): 535.0,
+        ("Turkiye", 2023): 609.0,
+        ("Luxembourg", 2022): 0.0,
+        ("Mujahedin (Afghanistan)*", 2021): 1.0,
+    }  # empty cells: no row
     assert set(parsed.values["direction"]) == {"export"} and parsed.rows_in == 3 and parsed.quarantine.height == 0
     assert parsed.release == "SIPRI TIV table generated 13 Apr 2024 3:54:15 PM"
     assert "Total world export" not in set(parsed.values["party"])
@@ -31,8 +39,10 @@ def test_bad_value_and_short_row_are_quarantined():
     parsed = parse_tiv_table(tiv_table([ROWS[0], "India,7,n/a,9,16,0.1%,16,0.1%", "Egypt,25,15"]), "sha")
     assert parsed.values["party"].unique().to_list() == ["Turkiye"]
     reasons = parsed.quarantine.sort("line_no")["reason"].to_list()
-    assert reasons == ["India: values 2022 'n/a' are not non-negative numbers (TIV in millions)",
-                       "expected 8 comma-separated fields, found 3"]
+    assert reasons == [
+        "India: values 2022 'n/a' are not non-negative numbers (TIV in millions)",
+        "expected 8 comma-separated fields, found 3",
+    ]
     assert parsed.quarantine["line_no"].to_list() == [12, 13] and parsed.rows_in == 3
 
 

@@ -1,4 +1,5 @@
 """The vectorised splitting and deal keys give exactly what the per-row Python code they replaced gave."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,9 @@ def per_row_split(records: list[tuple[int, str]], columns: list[str]):
 
 
 def per_row_keys(frame: pl.DataFrame) -> list[str]:
-    content = frame.select(pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in sipri.LEGACY_COLUMNS],
-                                         separator="|").alias("c"))["c"].to_list()
+    content = frame.select(
+        pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in sipri.LEGACY_COLUMNS], separator="|").alias("c")
+    )["c"].to_list()
     seen: dict[str, int] = {}
     keys = []
     for c in content:
@@ -42,8 +44,15 @@ def per_row_keys(frame: pl.DataFrame) -> list[str]:
 
 
 def test_split_rows_matches_the_per_row_split():
-    lines = [*API_ROWS, "", "   ", "71010,too,few", API_ROWS[0] + ",extra", " 71011 ,Italy , Spain,x,y,z,1999,No,1,No,"
-             "2000,No,New,1,1,1,No\r", API_ROWS[1].replace("Pakistan", "W\u00e4rtsil\u00e4\u00a0")]
+    lines = [
+        *API_ROWS,
+        "",
+        "   ",
+        "71010,too,few",
+        API_ROWS[0] + ",extra",
+        " 71011 ,Italy , Spain,x,y,z,1999,No,1,No,2000,No,New,1,1,1,No\r",
+        API_ROWS[1].replace("Pakistan", "W\u00e4rtsil\u00e4\u00a0"),
+    ]
     records = [(i + 13, line) for i, line in enumerate(lines)]
     frame, bad = split_rows(records, sipri.API_COLUMNS)
     expected_frame, expected_bad = per_row_split(records, sipri.API_COLUMNS)

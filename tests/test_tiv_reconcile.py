@@ -1,5 +1,6 @@
 """TIV tables in the warehouse: the bundled default reconciles, a disagreeing table warns by party and year,
 and a legacy export takes its per-year TIV from the table, saying so in mart_country_year.tiv_basis."""
+
 from __future__ import annotations
 
 import duckdb
@@ -35,8 +36,9 @@ def test_bundled_default_reconciles(published):
     assert rows(published, "SELECT count(DISTINCT party), count(*) FROM tiv_country_year") == [(9, 230)]
     assert rows(published, "SELECT DISTINCT tiv_basis FROM mart_country_year") == [("register",)]
     # Turkiye's exports in 2023: the register's per-year sum and SIPRI's table of the same pull
-    assert rows(published, "SELECT round(tiv_exported, 2) FROM mart_country_year WHERE entity_id = 'TUR' "
-                           "AND year = 2023") == [(608.79,)]
+    assert rows(
+        published, "SELECT round(tiv_exported, 2) FROM mart_country_year WHERE entity_id = 'TUR' AND year = 2023"
+    ) == [(608.79,)]
     assert rows(published, "SELECT tiv FROM tiv_country_year WHERE party = 'Turkiye' AND year = 2023") == [(609.0,)]
 
 
@@ -45,8 +47,9 @@ def test_disagreeing_table_warns_then_serves_a_legacy_export(tmp_path_factory, t
     monkeypatch.setenv("ARMSFLOW_HOME", str(home))
     table = tmp_path / "tiv-table.csv"  # Turkiye's real 2021 and 2023 exports; 2022 says 600 where SIPRI says 535
     table.write_bytes(tiv_table(["Turkiye,487,600,609,1696,0.5%,1696,0.5%"]))
-    summary = run(load_settings(), "import-sipri-tiv", choose_loads(set(), files={"sipri_tiv": table}),
-                  progress=lambda m: None)
+    summary = run(
+        load_settings(), "import-sipri-tiv", choose_loads(set(), files={"sipri_tiv": table}), progress=lambda m: None
+    )
     warn = outcome(summary, "tiv_table_reconciles")
     assert summary.published and not warn.passed and warn.severity == "warn" and warn.failing_rows == 1
     assert warn.sample.startswith("party=Turkiye, direction=export, year=2022, register_tiv=534.55, table_tiv=600.0")
@@ -54,6 +57,12 @@ def test_disagreeing_table_warns_then_serves_a_legacy_export(tmp_path_factory, t
     export = tmp_path / "trade-register.csv"
     export.write_bytes(legacy_csv())
     assert main(["import-sipri", str(export), "--accept-smaller"]) == 0
-    got = {r[0]: r[1:] for r in rows(home, "SELECT year, tiv_exported, tiv_imported, tiv_basis FROM mart_country_year "
-                                           "WHERE entity_id = 'TUR' AND year IN (2020, 2022)")}
+    got = {
+        r[0]: r[1:]
+        for r in rows(
+            home,
+            "SELECT year, tiv_exported, tiv_imported, tiv_basis FROM mart_country_year "
+            "WHERE entity_id = 'TUR' AND year IN (2020, 2022)",
+        )
+    }
     assert got == {2022: (600.0, None, "tiv_table_exports_only"), 2020: (None, None, "unknown")}

@@ -4,6 +4,7 @@ A recording that claims completeness and lacks a party is refused (treaty_covera
 partial only warns (treaty_coverage_partial). Both are fed through the normal path: a served UNODA response and a
 reference directory, as in test_gate.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,13 @@ def test_complete_recordings_match_the_depositary_counts(baseline):
     counts = loaded_counts(baseline)
     # Depositary counts: UNTC status 2026-02-03 (ATT, CTBT, CWC, TPNW); UNODA 2026-08-22 (NPT, BWC).
     assert {t: c[:2] for t, c in counts.items() if c[2]} == {
-        "NPT": (191, 0), "CTBT": (178, 9), "TPNW": (74, 25), "ATT": (117, 25), "BWC": (189, 4), "CWC": (193, 1)}
+        "NPT": (191, 0),
+        "CTBT": (178, 9),
+        "TPNW": (74, 25),
+        "ATT": (117, 25),
+        "BWC": (189, 4),
+        "CWC": (193, 1),
+    }
     for treaty, (parties, signatories, complete, loaded_p, loaded_s) in counts.items():
         if complete:
             assert (loaded_p, loaded_s) == (parties, signatories), treaty
@@ -65,14 +72,27 @@ def test_complete_recordings_match_the_depositary_counts(baseline):
 
 def test_a_complete_recording_missing_a_party_is_refused(published_home, httpserver, monkeypatch, capsys):
     serve(httpserver, monkeypatch, Sources(unoda={"att": unoda_without("att", "Cameroon")}))
-    refused(published_home, capsys, LIVE_UNODA, "treaty_coverage_complete", "treaty_id=ATT",
-            "depositary_parties=117", "loaded_parties=116")
+    refused(
+        published_home,
+        capsys,
+        LIVE_UNODA,
+        "treaty_coverage_complete",
+        "treaty_id=ATT",
+        "depositary_parties=117",
+        "loaded_parties=116",
+    )
 
 
 def test_a_partial_recording_missing_a_party_only_warns(published_home, httpserver, monkeypatch, tmp_path, capsys):
-    reference_with(tmp_path, monkeypatch, "treaties.csv",
-                   lambda t: t.replace("conventional arms trade,2026-02-03,117,25,false,true",
-                                       "conventional arms trade,2026-02-03,117,25,false,false"))
+    reference_with(
+        tmp_path,
+        monkeypatch,
+        "treaties.csv",
+        lambda t: t.replace(
+            "conventional arms trade,2026-02-03,117,25,false,true",
+            "conventional arms trade,2026-02-03,117,25,false,false",
+        ),
+    )
     serve(httpserver, monkeypatch, Sources(unoda={"att": unoda_without("att", "Cameroon")}))
     before = (published_home / "warehouse.duckdb").read_bytes()
     capsys.readouterr()
@@ -87,7 +107,8 @@ def test_the_bundled_ptbt_is_reported_partial(baseline):
     with duckdb.connect(str(baseline / "warehouse.duckdb"), read_only=True) as con:
         rows = con.execute(
             "SELECT check_name, passed, severity, sample FROM check_result WHERE check_name LIKE 'treaty_coverage%' "
-            "AND run_id = (SELECT max(run_id) FROM check_result)").fetchall()
+            "AND run_id = (SELECT max(run_id) FROM check_result)"
+        ).fetchall()
     by_name = {r[0]: r[1:] for r in rows}
     assert by_name["treaty_coverage_complete"][0] is True
     partial = by_name["treaty_coverage_partial"]
@@ -97,5 +118,12 @@ def test_the_bundled_ptbt_is_reported_partial(baseline):
 def test_the_coverage_view_reports_every_treaty(baseline):
     with duckdb.connect(str(baseline / "warehouse.duckdb"), read_only=True) as con:
         rows = dict(con.execute("SELECT treaty_id, coverage FROM treaty_coverage").fetchall())
-    assert rows == {"NPT": "complete", "CTBT": "complete", "TPNW": "complete", "PTBT": "partial", "ATT": "complete",
-                    "BWC": "complete", "CWC": "complete"}
+    assert rows == {
+        "NPT": "complete",
+        "CTBT": "complete",
+        "TPNW": "complete",
+        "PTBT": "partial",
+        "ATT": "complete",
+        "BWC": "complete",
+        "CWC": "complete",
+    }

@@ -1,4 +1,5 @@
 """Fixture builders that write payloads in the sources' own wire formats (never copied from real exports)."""
+
 from __future__ import annotations
 
 import base64
@@ -56,30 +57,58 @@ LEGACY_ROWS = [
 
 
 def legacy_csv(rows: list[str] = LEGACY_ROWS, header: list[str] = LEGACY_HEADER) -> bytes:
-    lines = [PREAMBLE[0].format(first="Not specified", last="Not specified"), *PREAMBLE[1:-1],
-             "Data generated: 13 Mar 2025 10:02:49 AM", ",".join(header), *rows]
+    lines = [
+        PREAMBLE[0].format(first="Not specified", last="Not specified"),
+        *PREAMBLE[1:-1],
+        "Data generated: 13 Mar 2025 10:02:49 AM",
+        ",".join(header),
+        *rows,
+    ]
     return ("\n".join(lines) + "\n").encode("cp1252")
 
 
 def unoda_response(actions: list[tuple[str, str, str, str]]) -> bytes:
     """actions: (date YYYY-MM-DD, action_type_, state name, depositary)."""
-    return json.dumps({"data": {"treaty_": {"data": {"actions_": [
-        {"date": f"{d} 00:00:00", "action_type_": a, "state": {"name": s}, "depositary": {"short_name": dep}}
-        for d, a, s, dep in actions]}}}}, ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        {
+            "data": {
+                "treaty_": {
+                    "data": {
+                        "actions_": [
+                            {
+                                "date": f"{d} 00:00:00",
+                                "action_type_": a,
+                                "state": {"name": s},
+                                "depositary": {"short_name": dep},
+                            }
+                            for d, a, s, dep in actions
+                        ]
+                    }
+                }
+            }
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
 
 
 def sparql_response(members: list[tuple[str, str, str | None, str | None, str | None]]) -> bytes:
     """members: (qid, label, iso3, start, end) with dates YYYY-MM-DD or None."""
     bindings = []
     for qid, label, iso3, start, end in members:
-        b = {"country": {"type": "uri", "value": f"http://www.wikidata.org/entity/{qid}"},
-             "countryLabel": {"xml:lang": "en", "type": "literal", "value": label}}
+        b = {
+            "country": {"type": "uri", "value": f"http://www.wikidata.org/entity/{qid}"},
+            "countryLabel": {"xml:lang": "en", "type": "literal", "value": label},
+        }
         if iso3:
             b["iso3"] = {"type": "literal", "value": iso3}
         for var, value in (("start", start), ("end", end)):
             if value:
-                b[var] = {"datatype": "http://www.w3.org/2001/XMLSchema#dateTime", "type": "literal",
-                          "value": f"{value}T00:00:00Z"}
+                b[var] = {
+                    "datatype": "http://www.w3.org/2001/XMLSchema#dateTime",
+                    "type": "literal",
+                    "value": f"{value}T00:00:00Z",
+                }
         bindings.append(b)
-    return json.dumps({"head": {"vars": ["country", "countryLabel", "iso3", "start", "end"]},
-                       "results": {"bindings": bindings}}).encode()
+    return json.dumps(
+        {"head": {"vars": ["country", "countryLabel", "iso3", "start", "end"]}, "results": {"bindings": bindings}}
+    ).encode()

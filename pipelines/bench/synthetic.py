@@ -3,10 +3,12 @@
 Scale 1 is the real register's size: 29,515 deals (the full legacy export of 2025-03-13, SOURCES.md §2) and
 about two delivery years per deal (~60k deal-years). Names, designations, descriptions and categories are
 sampled from the bundled recorded SIPRI response (``pipelines/recorded/sipri``: SIPRI's own spellings, a real
-subset of the 2024-04-13 register), so every name resolves as real ones do. Years, ``?`` flags, undelivered deals, comments with
+subset of the 2024-04-13 register), so every name resolves as real ones do. Years, ``?`` flags,
+undelivered deals, comments with
 "; " and raw newlines (split lines) and a few unreadable rows (bad year, bad status, missing fields) follow the
 shapes SOURCES.md §1-2 describes. Values are random: never use these files as data.
 """
+
 from __future__ import annotations
 
 import base64
@@ -19,8 +21,15 @@ from ..sources.sipri import API_HEADER, LEGACY_HEADER, decode_api_response
 
 DEALS_AT_1X = 29_515
 RECORDED = Path(__file__).resolve().parent.parent / "recorded" / "sipri" / "trade-register-csv_2024-04-13_subset.json"
-COMMENTS = ["", "", "", "Part of a larger deal; delivery delayed", "Second-hand; modernized before delivery",
-            "Assembled locally", "Ex-national stock; aid"]
+COMMENTS = [
+    "",
+    "",
+    "",
+    "Part of a larger deal; delivery delayed",
+    "Second-hand; modernized before delivery",
+    "Assembled locally",
+    "Ex-national stock; aid",
+]
 SPANS = (0, 0, 1, 1, 2, 3)  # extra delivery years: ~2.07 deal-years per deal, as 1x has ~60k for 29.5k deals
 BAD_EVERY = 5_000  # one unreadable row per 5,000 deals (quarantined at parse)
 
@@ -47,21 +56,50 @@ def _deals(scale: float, seed: int) -> Iterator[dict]:
         comment = rnd.choice(COMMENTS)
         if rnd.random() < 0.002:
             comment = "Delivered in two batches\nafter a delay"  # a raw newline: the legacy line splits
-        yield {"id": 1_000_001 + i, "supplier": supplier, "recipient": recipient, "designation": designation,
-               "description": description, "category": category, "order": order, "order_q": rnd.random() < 0.12,
-               "n": n, "n_q": rnd.random() < 0.1, "years": years, "status": rnd.choice(("New",) * 8 + (
-                   "Second hand", "Second hand but modernized")), "comment": comment, "unit": unit,
-               "bad": i % BAD_EVERY == BAD_EVERY - 1, "year_q": rnd.random() < 0.1}
+        yield {
+            "id": 1_000_001 + i,
+            "supplier": supplier,
+            "recipient": recipient,
+            "designation": designation,
+            "description": description,
+            "category": category,
+            "order": order,
+            "order_q": rnd.random() < 0.12,
+            "n": n,
+            "n_q": rnd.random() < 0.1,
+            "years": years,
+            "status": rnd.choice(("New",) * 8 + ("Second hand", "Second hand but modernized")),
+            "comment": comment,
+            "unit": unit,
+            "bad": i % BAD_EVERY == BAD_EVERY - 1,
+            "year_q": rnd.random() < 0.1,
+        }
 
 
 def legacy_rows(scale: float, seed: int = 7) -> Iterator[str]:
     for d in _deals(scale, seed):
         delivered = d["n"] if d["years"] else 0
         order = f"{d['order']}" if not d["bad"] else f"l{d['order'] % 1000}"  # a typo'd year: quarantined
-        yield ",".join([d["recipient"], d["supplier"], order, "?" if d["order_q"] else "", str(d["n"]),
-                        "?" if d["n_q"] else "", d["designation"], d["description"], str(delivered),
-                        "?" if d["n_q"] and delivered else "", "; ".join(map(str, d["years"])), d["status"],
-                        d["comment"], f"{d['unit']}", f"{d['unit'] * d['n']:.2f}", f"{d['unit'] * delivered:.2f}"])
+        yield ",".join(
+            [
+                d["recipient"],
+                d["supplier"],
+                order,
+                "?" if d["order_q"] else "",
+                str(d["n"]),
+                "?" if d["n_q"] else "",
+                d["designation"],
+                d["description"],
+                str(delivered),
+                "?" if d["n_q"] and delivered else "",
+                "; ".join(map(str, d["years"])),
+                d["status"],
+                d["comment"],
+                f"{d['unit']}",
+                f"{d['unit'] * d['n']:.2f}",
+                f"{d['unit'] * delivered:.2f}",
+            ]
+        )
 
 
 def api_rows(scale: float, seed: int = 7) -> Iterator[str]:
@@ -70,10 +108,30 @@ def api_rows(scale: float, seed: int = 7) -> Iterator[str]:
         status = d["status"] if not d["bad"] else "Brand new"  # not one of SIPRI's statuses: quarantined
         per_year = max(1, d["n"] // max(1, len(d["years"])))
         for year in d["years"]:  # a delivery-year pull has no rows for undelivered deals (real samples have none)
-            yield ",".join(map(str, [d["id"], d["supplier"], d["recipient"], d["designation"], d["description"],
-                                     d["category"], d["order"], yes[d["order_q"]], per_year, yes[d["n_q"]],
-                                     year, yes[d["year_q"]], status, d["unit"], d["unit"],
-                                     f"{d['unit'] * per_year:.2f}", "No"]))
+            yield ",".join(
+                map(
+                    str,
+                    [
+                        d["id"],
+                        d["supplier"],
+                        d["recipient"],
+                        d["designation"],
+                        d["description"],
+                        d["category"],
+                        d["order"],
+                        yes[d["order_q"]],
+                        per_year,
+                        yes[d["n_q"]],
+                        year,
+                        yes[d["year_q"]],
+                        status,
+                        d["unit"],
+                        d["unit"],
+                        f"{d['unit'] * per_year:.2f}",
+                        "No",
+                    ],
+                )
+            )
 
 
 def write_legacy(path: Path, scale: float, seed: int = 7) -> int:

@@ -3,6 +3,7 @@
 Both projects publish a zip of CSVs; researchers also pass the extracted files. Columns are read by name, so
 releases that add or reorder columns still load, but a missing required column stops the import.
 """
+
 from __future__ import annotations
 
 import csv
@@ -54,9 +55,13 @@ def check_header(source: str, name: str, header: list[str], required: list[str],
     missing = [c for c in required if c not in header]
     if missing:
         unexpected = [c for c in header if c not in known]
-        raise PayloadError(source, name, f"header changed; missing columns {missing}, unexpected columns "
-                           f"{unexpected or 'none'}. Check that this is a {source.upper()} release in the documented "
-                           "format (SOURCES.md §8) or update the parser's column list")
+        raise PayloadError(
+            source,
+            name,
+            f"header changed; missing columns {missing}, unexpected columns "
+            f"{unexpected or 'none'}. Check that this is a {source.upper()} release in the documented "
+            "format (SOURCES.md §8) or update the parser's column list",
+        )
 
 
 def to_int(value: str | None) -> int | None:
@@ -86,21 +91,47 @@ def partial_date(year: int | None, month: int | None, day: int | None) -> tuple[
 
 def _flags() -> dict:
     import polars as pl
+
     return {f: pl.Int8 for f in ("defense", "offense", "neutrality", "nonaggression", "consultation", "entente")}
 
 
 def alliance_schema() -> dict:
     """Columns of the alliance frame both parsers return (see sql/tables/alliance.sql)."""
     import polars as pl
-    return {"dataset": pl.Utf8, "alliance_id": pl.Int64, "name": pl.Utf8, "alliance_type": pl.Utf8,
-            "start_date": pl.Date, "start_precision": pl.Utf8, "end_date": pl.Date, "end_precision": pl.Utf8,
-            "in_force_at_coverage_end": pl.Boolean, **_flags(), "cow_alliance_id": pl.Int64, "release": pl.Utf8,
-            "source_file": pl.Utf8}
+
+    return {
+        "dataset": pl.Utf8,
+        "alliance_id": pl.Int64,
+        "name": pl.Utf8,
+        "alliance_type": pl.Utf8,
+        "start_date": pl.Date,
+        "start_precision": pl.Utf8,
+        "end_date": pl.Date,
+        "end_precision": pl.Utf8,
+        "in_force_at_coverage_end": pl.Boolean,
+        **_flags(),
+        "cow_alliance_id": pl.Int64,
+        "release": pl.Utf8,
+        "source_file": pl.Utf8,
+    }
 
 
 def member_schema() -> dict:
     """Columns of the alliance_member frame both parsers return, before entity linking."""
     import polars as pl
-    return {"dataset": pl.Utf8, "alliance_id": pl.Int64, "cow_code": pl.Int64, "member_name": pl.Utf8,
-            "phase": pl.Int64, "entry_date": pl.Date, "entry_precision": pl.Utf8, "exit_date": pl.Date,
-            "exit_precision": pl.Utf8, **_flags(), "release": pl.Utf8, "source_file": pl.Utf8, "line_no": pl.Int64}
+
+    return {
+        "dataset": pl.Utf8,
+        "alliance_id": pl.Int64,
+        "cow_code": pl.Int64,
+        "member_name": pl.Utf8,
+        "phase": pl.Int64,
+        "entry_date": pl.Date,
+        "entry_precision": pl.Utf8,
+        "exit_date": pl.Date,
+        "exit_precision": pl.Utf8,
+        **_flags(),
+        "release": pl.Utf8,
+        "source_file": pl.Utf8,
+        "line_no": pl.Int64,
+    }

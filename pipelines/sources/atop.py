@@ -4,6 +4,7 @@ Releases 4.x and 5.x share the columns read here; both carry obligation flags on
 unknown month or day as 0 (stored with a date precision, never an invented day) and a membership still in force at
 the end of coverage as exit year 0 (stored as a NULL exit date).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,20 +17,38 @@ from .text_table import QUARANTINE_SCHEMA
 
 SOURCE = "atop"
 MEMBER_REQUIRED = ["atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit"]
-ALLIANCE_REQUIRED = ["atopid", "begyr", "begmo", "begday", "endyr", "endmo", "endday",
-                     "defense", "offense", "neutral", "nonagg", "consul"]
+ALLIANCE_REQUIRED = [
+    "atopid",
+    "begyr",
+    "begmo",
+    "begday",
+    "endyr",
+    "endmo",
+    "endday",
+    "defense",
+    "offense",
+    "neutral",
+    "nonagg",
+    "consul",
+]
 OPTIONAL = {"phase", "cowid", "cow4id", "version", "defense", "offense", "neutral", "nonagg", "consul"}
-FLAGS = {"defense": "defense", "offense": "offense", "neutral": "neutrality", "nonagg": "nonaggression",
-         "consul": "consultation"}
+FLAGS = {
+    "defense": "defense",
+    "offense": "offense",
+    "neutral": "neutrality",
+    "nonagg": "nonaggression",
+    "consul": "consultation",
+}
 # Every column of the 4.01 and 5.1 CSVs is known; only these are read. Unknown columns are reported on drift.
-KNOWN_EXTRA = set("""cowsys ineffect bilat maxphase wartime cowwar estmode pubsecr secrart proadd futmem speclgth
+KNOWN_EXTRA = set(
+    """cowsys ineffect bilat maxphase wartime cowwar estmode pubsecr secrart proadd futmem speclgth
 length renounce proren renewlgt term termmode termcaus active conditio defcon offcon neucon concon defcoadv defcoloc
 defcocon defconum defcodem defconpr offcoadv offcoloc offcocon offconum offcodem neucoadv neucoloc neucocon neuconum
 neucodem neuconpr neucoatt concoadv concoloc concocon concoreq olimob asymm obvary notaiden dipaid terrres seppeace
 thirdcom noothall specthrt statthr1 statthr2 conwtin medarb milcon milaid intcom subord organ1 orgpurp1 organ2
 orgpurp2 base contrib armred acqterr divgains demwith reflnun refothio natrefal compag nomicoop conres agprois conmen
-ecaid interv source new4 rev4 new5 rev5 hinst minst milorg milinst pubtreat formorg formal""".split()) | {
-    f"mem{i}" for i in range(1, 80)}
+ecaid interv source new4 rev4 new5 rev5 hinst minst milorg milinst pubtreat formorg formal""".split()
+) | {f"mem{i}" for i in range(1, 80)}
 KNOWN = set(MEMBER_REQUIRED) | set(ALLIANCE_REQUIRED) | OPTIONAL | KNOWN_EXTRA
 WANTED = re.compile(r"^atop\d+_\d+[ma]\.csv$", re.IGNORECASE)
 
@@ -54,8 +73,13 @@ def _release(row: dict) -> str | None:
 
 
 def _quarantine_row(name: str, line_no: int, raw: str, reason: str) -> dict:
-    return {"source": SOURCE, "payload_sha256": None, "line_no": line_no, "raw_text": raw,
-            "reason": f"{name} line {line_no}: {reason}"}
+    return {
+        "source": SOURCE,
+        "payload_sha256": None,
+        "line_no": line_no,
+        "raw_text": raw,
+        "reason": f"{name} line {line_no}: {reason}",
+    }
 
 
 def _flags(row: dict) -> dict:
@@ -82,21 +106,37 @@ def parse_member_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFram
         try:
             entry, entry_p = partial_date(to_int(row["yrent"]), to_int(row["moent"]), to_int(row["dayent"]))
             exit_, exit_p = partial_date(to_int(row["yrexit"]), to_int(row["moexit"]), to_int(row["dayexit"]))
-            rec = {"dataset": SOURCE, "alliance_id": to_int(row["atopid"]), "cow_code": to_int(row["member"]),
-                   "member_name": None, "phase": to_int(row.get("phase")), "entry_date": entry,
-                   "entry_precision": entry_p, "exit_date": exit_, "exit_precision": exit_p, **_flags(row),
-                   "release": _release(row), "source_file": name, "line_no": line_no}
+            rec = {
+                "dataset": SOURCE,
+                "alliance_id": to_int(row["atopid"]),
+                "cow_code": to_int(row["member"]),
+                "member_name": None,
+                "phase": to_int(row.get("phase")),
+                "entry_date": entry,
+                "entry_precision": entry_p,
+                "exit_date": exit_,
+                "exit_precision": exit_p,
+                **_flags(row),
+                "release": _release(row),
+                "source_file": name,
+                "line_no": line_no,
+            }
         except ValueError as exc:
             bad.append(_quarantine_row(name, line_no, raw, f"unreadable number or impossible date ({exc})"))
             continue
-        problem = _check_dates(entry, exit_) or (None if rec["alliance_id"] else "atopid missing") or (
-            None if rec["cow_code"] else "member (COW state code) missing")
+        problem = (
+            _check_dates(entry, exit_)
+            or (None if rec["alliance_id"] else "atopid missing")
+            or (None if rec["cow_code"] else "member (COW state code) missing")
+        )
         if problem:
             bad.append(_quarantine_row(name, line_no, raw, problem))
         else:
             good.append(rec)
-    return (pl.DataFrame(good, schema=member_schema(), orient="row"),
-            pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row"))
+    return (
+        pl.DataFrame(good, schema=member_schema(), orient="row"),
+        pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row"),
+    )
 
 
 def parse_alliance_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -110,10 +150,21 @@ def parse_alliance_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFr
         try:
             start, start_p = partial_date(to_int(row["begyr"]), to_int(row["begmo"]), to_int(row["begday"]))
             end, end_p = partial_date(to_int(row["endyr"]), to_int(row["endmo"]), to_int(row["endday"]))
-            rec = {"dataset": SOURCE, "alliance_id": to_int(row["atopid"]), "name": None, "alliance_type": None,
-                   "start_date": start, "start_precision": start_p, "end_date": end, "end_precision": end_p,
-                   "in_force_at_coverage_end": end is None, **_flags(row),
-                   "cow_alliance_id": to_int(row.get("cow4id")), "release": _release(row), "source_file": name}
+            rec = {
+                "dataset": SOURCE,
+                "alliance_id": to_int(row["atopid"]),
+                "name": None,
+                "alliance_type": None,
+                "start_date": start,
+                "start_precision": start_p,
+                "end_date": end,
+                "end_precision": end_p,
+                "in_force_at_coverage_end": end is None,
+                **_flags(row),
+                "cow_alliance_id": to_int(row.get("cow4id")),
+                "release": _release(row),
+                "source_file": name,
+            }
         except ValueError as exc:
             bad.append(_quarantine_row(name, line_no, raw, f"unreadable number or impossible date ({exc})"))
             continue
@@ -122,8 +173,10 @@ def parse_alliance_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFr
             bad.append(_quarantine_row(name, line_no, raw, problem))
         else:
             good.append(rec)
-    return (pl.DataFrame(good, schema=alliance_schema(), orient="row"),
-            pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row"))
+    return (
+        pl.DataFrame(good, schema=alliance_schema(), orient="row"),
+        pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row"),
+    )
 
 
 def parse(files: list[tuple[str, bytes]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -138,6 +191,8 @@ def parse(files: list[tuple[str, bytes]]) -> tuple[pl.DataFrame, pl.DataFrame, p
             frame, q = (parse_member_rows if kind == "member" else parse_alliance_rows)(inner, body)
             (members if kind == "member" else alliances).append(frame)
             quarantine.append(q)
-    return (pl.concat(alliances) if alliances else pl.DataFrame(schema=alliance_schema()),
-            pl.concat(members) if members else pl.DataFrame(schema=member_schema()),
-            pl.concat(quarantine) if quarantine else pl.DataFrame(schema=QUARANTINE_SCHEMA))
+    return (
+        pl.concat(alliances) if alliances else pl.DataFrame(schema=alliance_schema()),
+        pl.concat(members) if members else pl.DataFrame(schema=member_schema()),
+        pl.concat(quarantine) if quarantine else pl.DataFrame(schema=QUARANTINE_SCHEMA),
+    )

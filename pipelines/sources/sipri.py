@@ -3,6 +3,7 @@
 Both parse to one *trade* frame (one row per deal and delivery year for the API, one row per deal for the
 legacy export) plus a quarantine frame; ``to_deals_and_deliveries`` turns trades into the warehouse shape.
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,41 +21,116 @@ from .text_table import cast_columns, join_reasons, quarantine_frame, release_fr
 
 SOURCE = "sipri"
 API_PATH = "/api/p/trades/trade-register-csv/"
-API_HEADER = ["SIPRI AT Database ID", "Supplier", "Recipient", "Designation", "Description", "Armament category",
-              "Order date", "Order date is estimate", "Numbers delivered", "Numbers delivered is estimate",
-              "Delivery year", "Delivery year is estimate", "Status", "SIPRI estimate", "TIV deal unit",
-              "TIV delivery values", "Local production"]
-API_COLUMNS = ["sipri_id", "supplier", "recipient", "designation", "description", "armament_category", "order_year",
-               "order_year_is_estimate", "numbers_delivered", "numbers_delivered_is_estimate", "delivery_year",
-               "delivery_year_is_estimate", "status", "tiv_unit_new", "tiv_unit_deal", "tiv_delivered",
-               "local_production"]
+API_HEADER = [
+    "SIPRI AT Database ID",
+    "Supplier",
+    "Recipient",
+    "Designation",
+    "Description",
+    "Armament category",
+    "Order date",
+    "Order date is estimate",
+    "Numbers delivered",
+    "Numbers delivered is estimate",
+    "Delivery year",
+    "Delivery year is estimate",
+    "Status",
+    "SIPRI estimate",
+    "TIV deal unit",
+    "TIV delivery values",
+    "Local production",
+]
+API_COLUMNS = [
+    "sipri_id",
+    "supplier",
+    "recipient",
+    "designation",
+    "description",
+    "armament_category",
+    "order_year",
+    "order_year_is_estimate",
+    "numbers_delivered",
+    "numbers_delivered_is_estimate",
+    "delivery_year",
+    "delivery_year_is_estimate",
+    "status",
+    "tiv_unit_new",
+    "tiv_unit_deal",
+    "tiv_delivered",
+    "local_production",
+]
 API_KINDS = {
-    "sipri_id": ("int", "SIPRI AT Database ID"), "order_year": ("year", "Order date"),
+    "sipri_id": ("int", "SIPRI AT Database ID"),
+    "order_year": ("year", "Order date"),
     "order_year_is_estimate": ("yes_no", "Order date is estimate"),
     "numbers_delivered": ("int", "Numbers delivered"),
     "numbers_delivered_is_estimate": ("yes_no", "Numbers delivered is estimate"),
-    "delivery_year": ("year", "Delivery year"), "delivery_year_is_estimate": ("yes_no", "Delivery year is estimate"),
-    "tiv_unit_new": ("number", "SIPRI estimate"), "tiv_unit_deal": ("number", "TIV deal unit"),
-    "tiv_delivered": ("number", "TIV delivery values"), "local_production": ("yes_no", "Local production"),
-    "supplier": ("text", ""), "recipient": ("text", ""), "designation": ("text", ""), "description": ("text", ""),
-    "armament_category": ("text", ""), "status": ("text", ""),
+    "delivery_year": ("year", "Delivery year"),
+    "delivery_year_is_estimate": ("yes_no", "Delivery year is estimate"),
+    "tiv_unit_new": ("number", "SIPRI estimate"),
+    "tiv_unit_deal": ("number", "TIV deal unit"),
+    "tiv_delivered": ("number", "TIV delivery values"),
+    "local_production": ("yes_no", "Local production"),
+    "supplier": ("text", ""),
+    "recipient": ("text", ""),
+    "designation": ("text", ""),
+    "description": ("text", ""),
+    "armament_category": ("text", ""),
+    "status": ("text", ""),
 }
-LEGACY_HEADER = ["Recipient", "Supplier", "Year of order", " ", "Number ordered", " ", "Weapon designation",
-                 "Weapon description", "Number delivered", " ", "Year(s) of delivery", "status", "Comments",
-                 "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons"]
-LEGACY_COLUMNS = ["recipient", "supplier", "order_year", "order_year_is_estimate", "numbers_ordered",
-                  "numbers_ordered_is_estimate", "designation", "description", "numbers_delivered",
-                  "numbers_delivered_is_estimate", "delivery_years", "status", "comments", "tiv_unit_deal",
-                  "tiv_order", "tiv_delivered"]
+LEGACY_HEADER = [
+    "Recipient",
+    "Supplier",
+    "Year of order",
+    " ",
+    "Number ordered",
+    " ",
+    "Weapon designation",
+    "Weapon description",
+    "Number delivered",
+    " ",
+    "Year(s) of delivery",
+    "status",
+    "Comments",
+    "SIPRI TIV per unit",
+    "SIPRI TIV for total order",
+    "SIPRI TIV of delivered weapons",
+]
+LEGACY_COLUMNS = [
+    "recipient",
+    "supplier",
+    "order_year",
+    "order_year_is_estimate",
+    "numbers_ordered",
+    "numbers_ordered_is_estimate",
+    "designation",
+    "description",
+    "numbers_delivered",
+    "numbers_delivered_is_estimate",
+    "delivery_years",
+    "status",
+    "comments",
+    "tiv_unit_deal",
+    "tiv_order",
+    "tiv_delivered",
+]
 LEGACY_KINDS = {
-    "order_year": ("year", "Year of order"), "order_year_is_estimate": ("flag_q", "order-year flag"),
-    "numbers_ordered": ("int", "Number ordered"), "numbers_ordered_is_estimate": ("flag_q", "number-ordered flag"),
+    "order_year": ("year", "Year of order"),
+    "order_year_is_estimate": ("flag_q", "order-year flag"),
+    "numbers_ordered": ("int", "Number ordered"),
+    "numbers_ordered_is_estimate": ("flag_q", "number-ordered flag"),
     "numbers_delivered": ("int", "Number delivered"),
     "numbers_delivered_is_estimate": ("flag_q", "number-delivered flag"),
-    "tiv_unit_deal": ("number", "SIPRI TIV per unit"), "tiv_order": ("number", "SIPRI TIV for total order"),
+    "tiv_unit_deal": ("number", "SIPRI TIV per unit"),
+    "tiv_order": ("number", "SIPRI TIV for total order"),
     "tiv_delivered": ("number", "SIPRI TIV of delivered weapons"),
-    "recipient": ("text", ""), "supplier": ("text", ""), "designation": ("text", ""), "description": ("text", ""),
-    "delivery_years": ("text", ""), "status": ("text", ""), "comments": ("text", ""),
+    "recipient": ("text", ""),
+    "supplier": ("text", ""),
+    "designation": ("text", ""),
+    "description": ("text", ""),
+    "delivery_years": ("text", ""),
+    "status": ("text", ""),
+    "comments": ("text", ""),
 }
 STATUSES = ("New", "Second hand", "Second hand but modernized")
 
@@ -72,12 +148,15 @@ def plan_requests(first_year: int, last_year: int, window: int = 10) -> list[Req
     reqs = []
     for start in range(first_year, last_year + 1, window):
         end = min(start + window - 1, last_year)
-        body = {"filters": [
-            {"field": "Delivery year", "condition": "contains", "value1": start, "value2": end, "listData": []},
-            {"field": "Order year", "condition": "contains", "value1": 0, "value2": end, "listData": []},
-            {"field": "opendeals", "condition": "", "value1": "", "value2": "", "listData": []},
-            {"field": "exportOption", "condition": "", "value1": "", "value2": "", "listData": []}],
-            "logic": "AND"}
+        body = {
+            "filters": [
+                {"field": "Delivery year", "condition": "contains", "value1": start, "value2": end, "listData": []},
+                {"field": "Order year", "condition": "contains", "value1": 0, "value2": end, "listData": []},
+                {"field": "opendeals", "condition": "", "value1": "", "value2": "", "listData": []},
+                {"field": "exportOption", "condition": "", "value1": "", "value2": "", "listData": []},
+            ],
+            "logic": "AND",
+        }
         reqs.append(Request(SOURCE, f"trade-register-csv_{start}-{end}", "POST", API_PATH, json_body=body))
     return reqs
 
@@ -87,8 +166,12 @@ def decode_api_response(body: bytes, what: str) -> str:
     try:
         doc = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PayloadError(SOURCE, what, f"response is not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc}; "
-                                         f"{len(body)} bytes, ends with {body[-40:]!r})") from None
+        raise PayloadError(
+            SOURCE,
+            what,
+            f"response is not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc}; "
+            f"{len(body)} bytes, ends with {body[-40:]!r})",
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("bytes"), str):
         keys = list(doc) if isinstance(doc, dict) else type(doc).__name__
         raise PayloadError(SOURCE, what, f"expected a JSON object with a 'bytes' string, found {keys}")
@@ -106,13 +189,24 @@ def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, col
     frame = frame.with_columns(reason)
     status_bad = frame["status"].is_not_null() & ~frame["status"].is_in(list(STATUSES))
     frame = frame.with_columns(
-        join_reasons([pl.col("reason"), pl.when(status_bad).then(pl.format(
-            "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")))]
-        ).alias("reason"))
+        join_reasons(
+            [
+                pl.col("reason"),
+                pl.when(status_bad).then(
+                    pl.format(
+                        "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")
+                    )
+                ),
+            ]
+        ).alias("reason")
+    )
     bad = frame.filter(pl.col("reason").is_not_null())
-    quarantine = pl.concat([quarantine_frame(SOURCE, sha, pre_bad),
-                            quarantine_frame(SOURCE, sha, bad.select("line_no", "raw_text", "reason").rows())]
-                           ).sort("line_no")
+    quarantine = pl.concat(
+        [
+            quarantine_frame(SOURCE, sha, pre_bad),
+            quarantine_frame(SOURCE, sha, bad.select("line_no", "raw_text", "reason").rows()),
+        ]
+    ).sort("line_no")
     good = frame.filter(pl.col("reason").is_null()).select(["line_no", "raw_text", *columns])
     return good, quarantine
 
@@ -158,13 +252,16 @@ def _join_broken_lines(data: list[tuple[int, str]], n_commas: int) -> list[tuple
 
 def legacy_deal_keys(frame: pl.DataFrame) -> pl.Series:
     """The legacy export has no deal ID: a stable key is a hash of the deal's content (+ a counter for twins)."""
-    content = frame.select(pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in LEGACY_COLUMNS],
-                                         separator="|").alias("c"))["c"].to_list()
+    content = frame.select(
+        pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in LEGACY_COLUMNS], separator="|").alias("c")
+    )["c"].to_list()
     digest = pl.Series("d", [hashlib.sha1(c.encode("utf-8")).hexdigest()[:16] for c in content], dtype=pl.Utf8)
     twin = pl.int_range(1, pl.len() + 1).over("d")
     return pl.DataFrame({"d": digest}).select(
-        pl.format("L-{}", "d").add(pl.when(twin > 1).then(pl.format("-{}", twin)).otherwise(pl.lit("")))
-        .alias("deal_id"))["deal_id"]
+        pl.format("L-{}", "d")
+        .add(pl.when(twin > 1).then(pl.format("-{}", twin)).otherwise(pl.lit("")))
+        .alias("deal_id")
+    )["deal_id"]
 
 
 def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export") -> Parsed:
@@ -179,9 +276,15 @@ def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export")
     frame, reason = cast_columns(rows, LEGACY_KINDS)
     year_bad = ~frame["delivery_years"].fill_null("").str.contains(r"^(\d{4}(; \d{4})*)?$")
     reason = pl.DataFrame({"r": reason, "y": year_bad, "v": frame["delivery_years"]}).select(
-        join_reasons([pl.col("r"), pl.when(pl.col("y")).then(
-            pl.format("Year(s) of delivery '{}' is not a '; '-separated list of years", pl.col("v")))]
-        ).alias("reason"))["reason"]
+        join_reasons(
+            [
+                pl.col("r"),
+                pl.when(pl.col("y")).then(
+                    pl.format("Year(s) of delivery '{}' is not a '; '-separated list of years", pl.col("v"))
+                ),
+            ]
+        ).alias("reason")
+    )["reason"]
     good, quarantine = _finish(frame, reason, pre_bad, sha, LEGACY_COLUMNS)
     good = good.with_columns(legacy_deal_keys(good), pl.lit(sha).alias("payload_sha256"))
     return Parsed(good, quarantine, release_from_preamble(preamble), rows.height + len(pre_bad))

@@ -5,6 +5,7 @@ reconciled against. ``parse_tiv_table`` is pure (bytes in, frames out); ``load_t
 The header is strict: the party cell, consecutive years, then SIPRI's four summary columns; anything else is
 schema drift. The closing ``Total world ...`` row is a total, not a party, and is not loaded.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,15 @@ from .text_table import quarantine_frame
 SOURCE = "sipri_tiv"
 DIRECTIONS = {"Exports by": "export", "Imports by": "import", "Recipient": "import", "Supplier": "export"}
 SUMMARY = ["Percentage", "Sum total years", "Percentage of total"]
-SCHEMA = {"party": pl.Utf8, "direction": pl.Utf8, "year": pl.Int32, "tiv": pl.Float64, "release": pl.Utf8,
-          "line_no": pl.Int64, "payload_sha256": pl.Utf8}
+SCHEMA = {
+    "party": pl.Utf8,
+    "direction": pl.Utf8,
+    "year": pl.Int32,
+    "tiv": pl.Float64,
+    "release": pl.Utf8,
+    "line_no": pl.Int64,
+    "payload_sha256": pl.Utf8,
+}
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -86,16 +94,30 @@ def parse_tiv_table(body: bytes, sha: str = "", what: str = "TIV table") -> Pars
             bad.append((line_no, line, f"expected {len(header)} comma-separated fields, found {len(fields)}"))
             continue
         party = fields[0].strip()
-        cells = [c.strip() for c in fields[1:1 + len(years)]]
+        cells = [c.strip() for c in fields[1 : 1 + len(years)]]
         wrong = [f"{y} '{c}'" for y, c in zip(years, cells, strict=True) if c and not NUMBER.match(c)]
         if not party or wrong:
-            bad.append((line_no, line, "empty party name" if not party else
-                        f"{party}: values {', '.join(wrong)} are not non-negative numbers (TIV in millions)"))
+            bad.append(
+                (
+                    line_no,
+                    line,
+                    "empty party name"
+                    if not party
+                    else f"{party}: values {', '.join(wrong)} are not non-negative numbers (TIV in millions)",
+                )
+            )
             continue
         for year, cell in zip(years, cells, strict=True):
             if cell:
-                for k, v in (("party", party), ("direction", direction), ("year", year), ("tiv", float(cell)),
-                             ("release", release), ("line_no", line_no), ("payload_sha256", sha)):
+                for k, v in (
+                    ("party", party),
+                    ("direction", direction),
+                    ("year", year),
+                    ("tiv", float(cell)),
+                    ("release", release),
+                    ("line_no", line_no),
+                    ("payload_sha256", sha),
+                ):
                     values[k].append(v)
     return ParsedTiv(pl.DataFrame(values, schema=SCHEMA), quarantine_frame(SOURCE, sha, bad), release, rows_in)
 
@@ -109,7 +131,8 @@ def load_tiv_table(con, frame: pl.DataFrame, entity_aliases: pl.DataFrame) -> pl
     """
     from ..warehouse import replace_table
 
-    resolved = frame.join(entity_aliases.select(party="raw_name", entity_id="entity_id").unique("party"),
-                          on="party", how="left")
+    resolved = frame.join(
+        entity_aliases.select(party="raw_name", entity_id="entity_id").unique("party"), on="party", how="left"
+    )
     replace_table(con, "tiv_country_year", resolved)
     return resolved.filter(pl.col("entity_id").is_null())

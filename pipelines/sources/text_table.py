@@ -3,25 +3,32 @@
 Parsers return two frames: the typed rows, and quarantine rows (line, raw text, reason) for anything that
 could not be read. Nothing is dropped: rows in = rows out + rows quarantined.
 """
+
 from __future__ import annotations
 
 import polars as pl
 
 from ..errors import PayloadError, SchemaDrift
 
-QUARANTINE_SCHEMA = {"source": pl.Utf8, "payload_sha256": pl.Utf8, "line_no": pl.Int64, "raw_text": pl.Utf8,
-                     "reason": pl.Utf8}
+QUARANTINE_SCHEMA = {
+    "source": pl.Utf8,
+    "payload_sha256": pl.Utf8,
+    "line_no": pl.Int64,
+    "raw_text": pl.Utf8,
+    "reason": pl.Utf8,
+}
 
 
 def split_preamble(lines: list[str], source: str, what: str, expected_header: list[str], preamble_lines: int = 11):
     """Return (preamble, header_line_no, data line pairs). The header must be exactly the expected columns."""
     if len(lines) <= preamble_lines:
-        raise PayloadError(source, what,
-                           f"only {len(lines)} lines; expected {preamble_lines} preamble lines and a header")
+        raise PayloadError(
+            source, what, f"only {len(lines)} lines; expected {preamble_lines} preamble lines and a header"
+        )
     header = lines[preamble_lines].split(",")
     if header != expected_header:
         raise SchemaDrift(source, what, expected_header, header)
-    body = list(zip(range(preamble_lines + 2, len(lines) + 1), lines[preamble_lines + 1:], strict=True))
+    body = list(zip(range(preamble_lines + 2, len(lines) + 1), lines[preamble_lines + 1 :], strict=True))
     return lines[:preamble_lines], body
 
 
@@ -36,13 +43,20 @@ def release_from_preamble(preamble: list[str]) -> str:
 
 def quarantine_frame(source: str, sha: str, items: list[tuple[int, str, str]]) -> pl.DataFrame:
     return pl.DataFrame(
-        {"source": [source] * len(items), "payload_sha256": [sha] * len(items),
-         "line_no": [i[0] for i in items], "raw_text": [i[1] for i in items], "reason": [i[2] for i in items]},
-        schema=QUARANTINE_SCHEMA)
+        {
+            "source": [source] * len(items),
+            "payload_sha256": [sha] * len(items),
+            "line_no": [i[0] for i in items],
+            "raw_text": [i[1] for i in items],
+            "reason": [i[2] for i in items],
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
 
 
-def split_rows(records: list[tuple[int, str]], columns: list[str],
-               chunk: int = 100_000) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+def split_rows(
+    records: list[tuple[int, str]], columns: list[str], chunk: int = 100_000
+) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
     """Unquoted comma-separated records -> (frame of stripped text fields, [(line, raw, reason)] for wrong widths).
 
     Vectorised in polars (no per-cell Python): same output as splitting each line with ``str.split(",")`` and
@@ -52,13 +66,18 @@ def split_rows(records: list[tuple[int, str]], columns: list[str],
     n, frames, bad = len(columns), [], []
     fields = pl.col("raw_text").str.split_exact(",", n - 1).struct
     for start in range(0, max(len(records), 1), chunk):
-        part = records[start:start + chunk]
-        lines = pl.DataFrame({"line_no": [r[0] for r in part], "raw_text": [r[1] for r in part]},
-                             schema={"line_no": pl.Int64, "raw_text": pl.Utf8})
+        part = records[start : start + chunk]
+        lines = pl.DataFrame(
+            {"line_no": [r[0] for r in part], "raw_text": [r[1] for r in part]},
+            schema={"line_no": pl.Int64, "raw_text": pl.Utf8},
+        )
         lines = lines.filter(pl.col("raw_text").str.strip_chars() != "").with_columns(
-            (pl.col("raw_text").str.count_matches(",", literal=True) + 1).alias("_n"))
-        bad += [(line_no, raw, f"expected {n} comma-separated fields, found {k}")
-                for line_no, raw, k in lines.filter(pl.col("_n") != n).iter_rows()]
+            (pl.col("raw_text").str.count_matches(",", literal=True) + 1).alias("_n")
+        )
+        bad += [
+            (line_no, raw, f"expected {n} comma-separated fields, found {k}")
+            for line_no, raw, k in lines.filter(pl.col("_n") != n).iter_rows()
+        ]
         stripped = [fields.field(f"field_{j}").str.strip_chars().alias(c) for j, c in enumerate(columns)]
         frames.append(lines.filter(pl.col("_n") == n).select("line_no", "raw_text", *stripped))
     return pl.concat(frames, rechunk=False), bad
@@ -101,6 +120,9 @@ def cast_columns(frame: pl.DataFrame, kinds: dict[str, tuple[str, str]]) -> tupl
             casts.append(pl.when(empty).then(None).otherwise(raw).alias(col))
             continue
         problems.append(pl.when(bad).then(pl.format(f"{label} '{{}}' is not {what}", raw)))
-    reason = frame.select(join_reasons(problems).alias("reason"))["reason"] \
-        if problems else pl.Series("reason", [None] * frame.height, dtype=pl.Utf8)
+    reason = (
+        frame.select(join_reasons(problems).alias("reason"))["reason"]
+        if problems
+        else pl.Series("reason", [None] * frame.height, dtype=pl.Utf8)
+    )
     return frame.with_columns(casts), reason

@@ -1,4 +1,5 @@
 """Wikidata SPARQL: alliance memberships (P463 member of, with P580 start / P582 end qualifiers)."""
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,24 @@ QUERY = """SELECT ?country ?countryLabel ?iso3 ?start ?end WHERE {{
   OPTIONAL {{ ?st pq:P580 ?start }} OPTIONAL {{ ?st pq:P582 ?end }}
   OPTIONAL {{ ?country wdt:P298 ?iso3 }}
   SERVICE wikibase:label {{ bd:serviceParam wikibase:language "en" }} }}"""
-MEMBER_SCHEMA = {"record_no": pl.Int64, "org_key": pl.Utf8, "qid": pl.Utf8, "label": pl.Utf8, "iso3": pl.Utf8,
-                 "start_date": pl.Date, "end_date": pl.Date, "payload_sha256": pl.Utf8}
+MEMBER_SCHEMA = {
+    "record_no": pl.Int64,
+    "org_key": pl.Utf8,
+    "qid": pl.Utf8,
+    "label": pl.Utf8,
+    "iso3": pl.Utf8,
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "payload_sha256": pl.Utf8,
+}
 
 
 def plan_requests(orgs: dict[str, str]) -> list[Request]:
     """orgs maps a request name (e.g. 'nato') to the organisation's Wikidata QID."""
-    return [Request(SOURCE, key, "GET", "/sparql", params={"query": QUERY.format(qid=qid), "format": "json"})
-            for key, qid in orgs.items()]
+    return [
+        Request(SOURCE, key, "GET", "/sparql", params={"query": QUERY.format(qid=qid), "format": "json"})
+        for key, qid in orgs.items()
+    ]
 
 
 def _date(binding: dict, var: str) -> tuple[str | None, str | None]:
@@ -40,9 +51,13 @@ def parse_memberships(body: bytes, org_key: str, sha: str = "") -> tuple[pl.Data
         doc = json.loads(body)
         bindings = doc["results"]["bindings"]
     except json.JSONDecodeError as exc:
-        raise PayloadError(SOURCE, what, f"response is not valid JSON ({exc.msg} at char {exc.pos} of {len(body)})") from None
+        raise PayloadError(
+            SOURCE, what, f"response is not valid JSON ({exc.msg} at char {exc.pos} of {len(body)})"
+        ) from None
     except (KeyError, TypeError):
-        raise PayloadError(SOURCE, what, f"expected SPARQL JSON results (results.bindings), found {str(body[:200])}") from None
+        raise PayloadError(
+            SOURCE, what, f"expected SPARQL JSON results (results.bindings), found {str(body[:200])}"
+        ) from None
     good, bad = [], []
     for i, b in enumerate(bindings):
         raw = json.dumps(b, ensure_ascii=False)
@@ -58,5 +73,7 @@ def parse_memberships(body: bytes, org_key: str, sha: str = "") -> tuple[pl.Data
             continue
         good.append((i, org_key, uri.rsplit("/", 1)[1], label, b.get("iso3", {}).get("value"), start, end, sha))
     frame = pl.DataFrame(good, schema={**MEMBER_SCHEMA, "start_date": pl.Utf8, "end_date": pl.Utf8}, orient="row")
-    frame = frame.with_columns(pl.col("start_date").str.to_date(strict=False), pl.col("end_date").str.to_date(strict=False))
+    frame = frame.with_columns(
+        pl.col("start_date").str.to_date(strict=False), pl.col("end_date").str.to_date(strict=False)
+    )
     return frame, quarantine_frame(SOURCE, sha, bad), len(bindings)

@@ -1,5 +1,6 @@
 """Alliances: the current ATOP and COW files parsed, linked to entities by COW code and reconciled with the
 curated facts (``pipelines.alliance_load`` holds the pure logic)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,10 +38,20 @@ def build_alliances(ctx: RunContext) -> dict:
         for source, batch in batches.items():
             quarantine(con, source, "parse", tables.quarantine.filter(pl.col("source") == source))
             if batch.height:
-                counts = batch.select("request_name", payload_sha256="sha256").join(
-                    tables.counts.select("payload_sha256", "rows_in", "rows_loaded", "rows_quarantined"),
-                    on="payload_sha256", how="left").drop("payload_sha256")
+                counts = (
+                    batch.select("request_name", payload_sha256="sha256")
+                    .join(
+                        tables.counts.select("payload_sha256", "rows_in", "rows_loaded", "rows_quarantined"),
+                        on="payload_sha256",
+                        how="left",
+                    )
+                    .drop("payload_sha256")
+                )
                 set_counts(con, batch["batch_id"][0], counts)
-    return {"alliances": tables.alliance.height, "members": tables.alliance_member.height,
-            "unresolved": tables.unresolved.height, "reconciliation_issues": tables.alliance_reconciliation.height,
-            "quarantined": tables.quarantine.height}
+    return {
+        "alliances": tables.alliance.height,
+        "members": tables.alliance_member.height,
+        "unresolved": tables.unresolved.height,
+        "reconciliation_issues": tables.alliance_reconciliation.height,
+        "quarantined": tables.quarantine.height,
+    }

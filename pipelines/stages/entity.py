@@ -1,4 +1,5 @@
 """Entities: every raw name from every staged source resolved into entity ids (one place, one set of rules)."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -9,8 +10,9 @@ from ..warehouse import connect, replace_table
 from .common import staged
 
 
-def resolve_all(names: dict[str, list[str]], wikidata_items: pl.DataFrame,
-                reference_entities: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def resolve_all(
+    names: dict[str, list[str]], wikidata_items: pl.DataFrame, reference_entities: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """names: source -> raw names; wikidata_items: label, iso3. Returns (entities, aliases incl. unresolved)."""
     alias_frames, created = [], [reference_entities]
     for source, raw in names.items():
@@ -21,8 +23,11 @@ def resolve_all(names: dict[str, list[str]], wikidata_items: pl.DataFrame,
     if wikidata_items.height:
         known = reference_entities["entity_id"].implode()
         by_iso = wikidata_items.filter(pl.col("iso3").is_in(known))
-        alias_frames.append(by_iso.select(source=pl.lit("wikidata"), raw_name="label", entity_id="iso3",
-                                          resolved_by=pl.lit("iso3")).unique("raw_name"))
+        alias_frames.append(
+            by_iso.select(
+                source=pl.lit("wikidata"), raw_name="label", entity_id="iso3", resolved_by=pl.lit("iso3")
+            ).unique("raw_name")
+        )
         rest = wikidata_items.filter(~pl.col("label").is_in(by_iso["label"].implode()))
         a, c = ent.resolve_names(rest["label"].to_list(), "wikidata")
         alias_frames.append(a)
@@ -33,17 +38,25 @@ def resolve_all(names: dict[str, list[str]], wikidata_items: pl.DataFrame,
 
 def build_entities(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
-        sipri = staged(con, "sipri_trade", "SELECT supplier AS n FROM staging.sipri_trade "
-                                           "UNION SELECT recipient FROM staging.sipri_trade")
+        sipri = staged(
+            con,
+            "sipri_trade",
+            "SELECT supplier AS n FROM staging.sipri_trade UNION SELECT recipient FROM staging.sipri_trade",
+        )
         tiv = staged(con, "tiv_value", "SELECT DISTINCT party AS n FROM staging.tiv_value")  # SIPRI's spelling too
         unoda = staged(con, "treaty_action", "SELECT DISTINCT state_name AS n FROM staging.treaty_action")
         wd = staged(con, "alliance_membership", "SELECT DISTINCT label, iso3 FROM staging.alliance_membership")
-        names = {"sipri": (sipri["n"].to_list() if sipri.height else []) + (tiv["n"].to_list() if tiv.height else []),
-                 "unoda": unoda["n"].to_list() if unoda.height else []}
+        names = {
+            "sipri": (sipri["n"].to_list() if sipri.height else []) + (tiv["n"].to_list() if tiv.height else []),
+            "unoda": unoda["n"].to_list() if unoda.height else [],
+        }
         entities, aliases = resolve_all(names, wd, ent.reference_entities())
         unresolved = aliases.filter(pl.col("entity_id").is_null())
         replace_table(con, "entity", entities)
         replace_table(con, "entity_alias", aliases.filter(pl.col("entity_id").is_not_null()))
-    return {"entities": entities.height, "aliases": aliases.height - unresolved.height,
-            "unresolved_names": unresolved.height,
-            "unresolved": [f"{r['source']}: {r['raw_name']}" for r in unresolved.iter_rows(named=True)][:50]}
+    return {
+        "entities": entities.height,
+        "aliases": aliases.height - unresolved.height,
+        "unresolved_names": unresolved.height,
+        "unresolved": [f"{r['source']}: {r['raw_name']}" for r in unresolved.iter_rows(named=True)][:50],
+    }

@@ -1,9 +1,9 @@
 """Marts: SQL over the warehouse tables (``sql/marts``), all through the as-of macros."""
+
 from __future__ import annotations
 
 from ..runs import RunContext
 from ..warehouse import connect, run_sql_file
-
 
 ALLIANCE_MARTS = {"mart_transfer_enriched", "mart_dyad_year"}  # they carry ATOP/COW pledge flags
 

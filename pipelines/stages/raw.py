@@ -1,4 +1,5 @@
 """Raw: fetch (live), replay (bundled recording) or read (a user's file), then land every payload as received."""
+
 from __future__ import annotations
 
 import json
@@ -16,14 +17,22 @@ from ..sources.sniff import describe_binary
 from ..warehouse import connect, ensure_tables
 from .common import reference
 
-FORMATS = {"sipri": "trade-register-csv", "unoda": "unoda-graphql", "wikidata": "sparql-json",
-           "sipri_tiv": "tiv-table", "atop": "atop-csv", "cow": "cow-csv"}
-NO_API = {"sipri_tiv": "SIPRI's TIV tables have no documented API to pull; download the table from "
-                       "https://armstransfers.sipri.org (TIV tables, CSV) and run `armsflow import-sipri-tiv FILE`",
-          "atop": "ATOP has no API; download the release from http://www.atopdata.org and run "
-                  "`armsflow import-alliances FILE...`",
-          "cow": "COW Formal Alliances has no API; download v4.1 from https://correlatesofwar.org and run "
-                 "`armsflow import-alliances FILE...`"}
+FORMATS = {
+    "sipri": "trade-register-csv",
+    "unoda": "unoda-graphql",
+    "wikidata": "sparql-json",
+    "sipri_tiv": "tiv-table",
+    "atop": "atop-csv",
+    "cow": "cow-csv",
+}
+NO_API = {
+    "sipri_tiv": "SIPRI's TIV tables have no documented API to pull; download the table from "
+    "https://armstransfers.sipri.org (TIV tables, CSV) and run `armsflow import-sipri-tiv FILE`",
+    "atop": "ATOP has no API; download the release from http://www.atopdata.org and run "
+    "`armsflow import-alliances FILE...`",
+    "cow": "COW Formal Alliances has no API; download v4.1 from https://correlatesofwar.org and run "
+    "`armsflow import-alliances FILE...`",
+}
 SIPRI_FIRST_YEAR = 1950
 
 
@@ -59,8 +68,10 @@ def read_user_file(source: str, path: Path) -> Payload:
         raise ArmsflowError(f"import-{source}: {path} is empty; download the export again")
     binary = describe_binary(body)
     if binary and not (source in ("atop", "cow") and body.startswith(b"PK\x03\x04")):  # ATOP ships as a zip
-        raise ArmsflowError(f"import-{source}: {path} is {binary}, not a SIPRI export (a CSV file or a saved API "
-                            "response); nothing was changed")
+        raise ArmsflowError(
+            f"import-{source}: {path} is {binary}, not a SIPRI export (a CSV file or a saved API "
+            "response); nothing was changed"
+        )
     req = Request(source, f"import:{path.name}", "FILE", str(path.resolve()))
     return Payload(req, body, f"file://{path.resolve()}", datetime.now(timezone.utc))
 
@@ -69,19 +80,31 @@ def land_batch(ctx: RunContext, source: str, payloads: list[Payload], formats: l
     """Keep every payload as received and record it in load_manifest as one batch of this run."""
     batch = new_batch_id(source)
     landed = [land(p, ctx.settings.raw_dir, fmt) for p, fmt in zip(payloads, formats, strict=True)]
-    manifest = pl.DataFrame({
-        "batch_id": [batch] * len(landed), "source": [x.source for x in landed],
-        "request_name": [x.request_name for x in landed], "request": [json.dumps(x.request) for x in landed],
-        "url": [x.url for x in landed], "fetched_at": [x.fetched_at for x in landed],
-        "sha256": [x.sha256 for x in landed], "bytes": [x.bytes for x in landed],
-        "raw_path": [x.path for x in landed], "format": [x.format for x in landed],
-        "source_release": [p.release for p in payloads], "origin": [origin] * len(landed),
-        "run_id": [ctx.run_id] * len(landed)}, schema_overrides={"source_release": pl.Utf8})
+    manifest = pl.DataFrame(
+        {
+            "batch_id": [batch] * len(landed),
+            "source": [x.source for x in landed],
+            "request_name": [x.request_name for x in landed],
+            "request": [json.dumps(x.request) for x in landed],
+            "url": [x.url for x in landed],
+            "fetched_at": [x.fetched_at for x in landed],
+            "sha256": [x.sha256 for x in landed],
+            "bytes": [x.bytes for x in landed],
+            "raw_path": [x.path for x in landed],
+            "format": [x.format for x in landed],
+            "source_release": [p.release for p in payloads],
+            "origin": [origin] * len(landed),
+            "run_id": [ctx.run_id] * len(landed),
+        },
+        schema_overrides={"source_release": pl.Utf8},
+    )
     with connect(ctx.build_path) as con:
         ensure_tables(con, "load_manifest")
         con.register("_m", manifest.to_arrow())
-        con.execute("INSERT INTO load_manifest BY NAME SELECT * REPLACE (fetched_at::TIMESTAMPTZ AS fetched_at, "
-                    "request::JSON AS request) FROM _m")
+        con.execute(
+            "INSERT INTO load_manifest BY NAME SELECT * REPLACE (fetched_at::TIMESTAMPTZ AS fetched_at, "
+            "request::JSON AS request) FROM _m"
+        )
     return {"batch_id": batch, "payloads": len(landed), "bytes": sum(x.bytes for x in landed), "origin": origin}
 
 

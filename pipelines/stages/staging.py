@@ -1,4 +1,5 @@
 """Staging: parse the source's current batch into ``staging.<table>``; unreadable rows go to quarantine."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,13 +30,20 @@ def parse_wikidata(m: dict, body: bytes):
 
 def parse_tiv(m: dict, body: bytes):
     parsed = sipri_tiv.parse_tiv_table(body, m["sha256"], f"{m['request_name']} ({m['url']})")
-    return parsed.values.with_columns(source_release=pl.lit(parsed.release)), parsed.quarantine, parsed.rows_in, \
-        parsed.release
+    return (
+        parsed.values.with_columns(source_release=pl.lit(parsed.release)),
+        parsed.quarantine,
+        parsed.rows_in,
+        parsed.release,
+    )
 
 
-STAGING = {"sipri": ("sipri_trade", parse_sipri, None), "unoda": ("treaty_action", parse_unoda, unoda.ACTION_SCHEMA),
-           "wikidata": ("alliance_membership", parse_wikidata, wikidata.MEMBER_SCHEMA),
-           "sipri_tiv": ("tiv_value", parse_tiv, sipri_tiv.SCHEMA)}
+STAGING = {
+    "sipri": ("sipri_trade", parse_sipri, None),
+    "unoda": ("treaty_action", parse_unoda, unoda.ACTION_SCHEMA),
+    "wikidata": ("alliance_membership", parse_wikidata, wikidata.MEMBER_SCHEMA),
+    "sipri_tiv": ("tiv_value", parse_tiv, sipri_tiv.SCHEMA),
+}
 
 
 def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -51,8 +59,11 @@ def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame,
         counts.append({"request_name": m["request_name"], "rows_in": rows_in, "source_release": release})
     rows = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(schema=empty_schema)
     q = pl.concat(quarantined) if quarantined else pl.DataFrame(schema=QUARANTINE_SCHEMA)
-    return rows, q, pl.DataFrame(counts, schema={"request_name": pl.Utf8, "rows_in": pl.Int64,
-                                                 "source_release": pl.Utf8})
+    return (
+        rows,
+        q,
+        pl.DataFrame(counts, schema={"request_name": pl.Utf8, "rows_in": pl.Int64, "source_release": pl.Utf8}),
+    )
 
 
 def stage_step(source: str):

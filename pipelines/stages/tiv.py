@@ -1,4 +1,5 @@
 """SIPRI's TIV tables: per-year TIV by party, its names resolved with the register's rules."""
+
 from __future__ import annotations
 
 import polars as pl

@@ -5,6 +5,7 @@
 whose catalog lives in PostgreSQL and whose data is Parquet under ``ARMSFLOW_DATA_PATH``. Passwords belong in
 ``PGPASSWORD`` or ``~/.pgpass`` (read by libpq), never in the URI, so they never appear in messages or logs.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,15 +42,21 @@ def parse_target(warehouse: str | None, data_path: str | None) -> Target:
     if value in ("", "local"):
         return Target("local")
     if not value.startswith("ducklake:"):
-        raise TargetMisconfigured(f"ARMSFLOW_WAREHOUSE={redact(value)!r} is not understood: use `local` (the default "
-                                  "single file) or `ducklake:postgres:dbname=... host=... port=... user=...`.")
+        raise TargetMisconfigured(
+            f"ARMSFLOW_WAREHOUSE={redact(value)!r} is not understood: use `local` (the default "
+            "single file) or `ducklake:postgres:dbname=... host=... port=... user=...`."
+        )
     catalog = value.removeprefix("ducklake:")
     if not catalog.startswith(SUPPORTED_CATALOGS):
-        raise TargetMisconfigured(f"ARMSFLOW_WAREHOUSE={redact(value)!r}: only a PostgreSQL DuckLake catalog is "
-                                  "supported (`ducklake:postgres:dbname=... host=...`).")
+        raise TargetMisconfigured(
+            f"ARMSFLOW_WAREHOUSE={redact(value)!r}: only a PostgreSQL DuckLake catalog is "
+            "supported (`ducklake:postgres:dbname=... host=...`)."
+        )
     if not data_path:
-        raise TargetMisconfigured("ARMSFLOW_WAREHOUSE names a DuckLake catalog but ARMSFLOW_DATA_PATH is empty: set "
-                                  "it to the shared folder (or object-storage prefix) where the Parquet files go.")
+        raise TargetMisconfigured(
+            "ARMSFLOW_WAREHOUSE names a DuckLake catalog but ARMSFLOW_DATA_PATH is empty: set "
+            "it to the shared folder (or object-storage prefix) where the Parquet files go."
+        )
     return Target("ducklake", value, data_path)
 
 

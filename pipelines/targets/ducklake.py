@@ -8,6 +8,7 @@ data path unwritable, another publisher committed first) the transaction is roll
 its previous snapshot and an ArmsflowError says what happened and what to do. Parquet files a failed publish
 already wrote are unreferenced; ``ducklake_delete_orphaned_files`` removes them (see maintenance in the README).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,13 +57,22 @@ def check_data_path(data_path: str) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise LakeError(f"DuckLake publish: the data path {data_path} is not writable ({exc.strerror or exc}). "
-                        "Make it writable for this user or point ARMSFLOW_DATA_PATH at a writable shared folder. "
-                        "Nothing was published: the catalog and the local published file are unchanged.") from None
+        raise LakeError(
+            f"DuckLake publish: the data path {data_path} is not writable ({exc.strerror or exc}). "
+            "Make it writable for this user or point ARMSFLOW_DATA_PATH at a writable shared folder. "
+            "Nothing was published: the catalog and the local published file are unchanged."
+        ) from None
 
 
-def attach(con: duckdb.DuckDBPyConnection, uri: str, data_path: str | None = None, *, read_only: bool = False,
-           at_snapshot: int | None = None, as_of: str | datetime | None = None) -> None:
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    uri: str,
+    data_path: str | None = None,
+    *,
+    read_only: bool = False,
+    at_snapshot: int | None = None,
+    as_of: str | datetime | None = None,
+) -> None:
     """ATTACH the lake as ``lake``. Data is always written as Parquet (no inlining into the catalog)."""
     options = []
     if data_path:
@@ -78,10 +88,12 @@ def attach(con: duckdb.DuckDBPyConnection, uri: str, data_path: str | None = Non
     try:
         con.execute(f"ATTACH {_quote(uri)} AS {LAKE} ({', '.join(options)})")
     except duckdb.Error as exc:
-        raise LakeError(f"DuckLake: could not open the catalog {redact(uri)}: {_first_line(exc)}. Check that "
-                        "PostgreSQL is running and reachable with these settings (ARMSFLOW_WAREHOUSE; password in "
-                        "PGPASSWORD or ~/.pgpass), and that the snapshot asked for exists. The local published file "
-                        "is unchanged.") from None
+        raise LakeError(
+            f"DuckLake: could not open the catalog {redact(uri)}: {_first_line(exc)}. Check that "
+            "PostgreSQL is running and reachable with these settings (ARMSFLOW_WAREHOUSE; password in "
+            "PGPASSWORD or ~/.pgpass), and that the snapshot asked for exists. The local published file "
+            "is unchanged."
+        ) from None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -94,19 +106,30 @@ def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Carry the data dictionary (COMMENT ON TABLE/COLUMN from sql/tables) into the lake."""
-    row = con.execute("SELECT comment FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = 'main' "
-                      "AND table_name = ?", [table]).fetchone()
+    row = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = 'build' AND schema_name = 'main' AND table_name = ?",
+        [table],
+    ).fetchone()
     if row and row[0]:
         con.execute(f"COMMENT ON TABLE {LAKE}.main.{_ident(table)} IS {_quote(row[0])}")
     for column, comment in con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'build' AND schema_name = 'main' "
-            "AND table_name = ? AND comment IS NOT NULL AND comment <> ''", [table]).fetchall():
+        "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = 'build' AND schema_name = 'main' "
+        "AND table_name = ? AND comment IS NOT NULL AND comment <> ''",
+        [table],
+    ).fetchall():
         con.execute(f"COMMENT ON COLUMN {LAKE}.main.{_ident(table)}.{_ident(column)} IS {_quote(comment)}")
 
 
-def publish_to_ducklake(build_path: Path | str, uri: str, data_path: str, run_id: str, releases: dict,
-                        tables: list[str], macro_files: tuple[str, ...] = ("marts/as_of.sql",),
-                        progress: Callable[[str], None] | None = None) -> int:
+def publish_to_ducklake(
+    build_path: Path | str,
+    uri: str,
+    data_path: str,
+    run_id: str,
+    releases: dict,
+    tables: list[str],
+    macro_files: tuple[str, ...] = ("marts/as_of.sql",),
+    progress: Callable[[str], None] | None = None,
+) -> int:
     """Copy ``tables`` from the checked build file into the lake as one tagged snapshot; return its id.
 
     The build file is opened read-only: the caller makes sure no step is writing it (the runner holds the build
@@ -133,10 +156,20 @@ def publish_to_ducklake(build_path: Path | str, uri: str, data_path: str, run_id
     return snapshot
 
 
-def _write_snapshot(con, tables: list[str], macro_files: tuple[str, ...], run_id: str, releases: dict,
-                    progress: Callable[[str], None] | None) -> dict:
-    existing = {r[0] for r in con.execute(
-        f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{LAKE}' AND schema_name = 'main'").fetchall()}
+def _write_snapshot(
+    con,
+    tables: list[str],
+    macro_files: tuple[str, ...],
+    run_id: str,
+    releases: dict,
+    progress: Callable[[str], None] | None,
+) -> dict:
+    existing = {
+        r[0]
+        for r in con.execute(
+            f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{LAKE}' AND schema_name = 'main'"
+        ).fetchall()
+    }
     con.execute("BEGIN TRANSACTION")
     counts = {}
     for table in tables:
@@ -164,24 +197,43 @@ def _rollback(con) -> None:
 
 def _publish_error(exc: duckdb.Error, uri: str, data_path: str, before: int | None) -> LakeError:
     text = _first_line(exc)
-    state = (f"the catalog is still at snapshot {before}" if before is not None else "the catalog was not changed")
+    state = f"the catalog is still at snapshot {before}" if before is not None else "the catalog was not changed"
     tail = f"Nothing of this run was published: {state} and the local published file is unchanged."
     lowered = text.lower()
     if "conflict" in lowered:
-        return LakeError(f"DuckLake publish to {redact(uri)}: another publisher committed first ({text}). {tail} "
-                         "Run the refresh again; it will publish on top of the other run's snapshot.")
-    if any(w in lowered for w in ("permission", "read-only file system", "no space", "could not open file",
-                                  "cannot open file", "failed to create directory")):
-        return LakeError(f"DuckLake publish: writing Parquet files under {data_path} failed ({text}). {tail} "
-                         "Fix the data path's permissions or space (ARMSFLOW_DATA_PATH), then refresh again.")
-    return LakeError(f"DuckLake publish to {redact(uri)} failed ({text}). {tail} If PostgreSQL went away, start it "
-                     "and refresh again; files written by the failed attempt are removed by "
-                     "ducklake_delete_orphaned_files.")
+        return LakeError(
+            f"DuckLake publish to {redact(uri)}: another publisher committed first ({text}). {tail} "
+            "Run the refresh again; it will publish on top of the other run's snapshot."
+        )
+    if any(
+        w in lowered
+        for w in (
+            "permission",
+            "read-only file system",
+            "no space",
+            "could not open file",
+            "cannot open file",
+            "failed to create directory",
+        )
+    ):
+        return LakeError(
+            f"DuckLake publish: writing Parquet files under {data_path} failed ({text}). {tail} "
+            "Fix the data path's permissions or space (ARMSFLOW_DATA_PATH), then refresh again."
+        )
+    return LakeError(
+        f"DuckLake publish to {redact(uri)} failed ({text}). {tail} If PostgreSQL went away, start it "
+        "and refresh again; files written by the failed attempt are removed by "
+        "ducklake_delete_orphaned_files."
+    )
 
 
-def connect_reader(uri: str, data_path: str | None = None, at_snapshot: int | None = None,
-                   as_of: str | datetime | None = None, writable_dirs: tuple[str, ...] = ()
-                   ) -> duckdb.DuckDBPyConnection:
+def connect_reader(
+    uri: str,
+    data_path: str | None = None,
+    at_snapshot: int | None = None,
+    as_of: str | datetime | None = None,
+    writable_dirs: tuple[str, ...] = (),
+) -> duckdb.DuckDBPyConnection:
     """A read-only, sandboxed connection whose default catalog is the lake (optionally at a past snapshot).
 
     After the ATTACH, external access is switched off except for the lake's data path (and ``writable_dirs``,
@@ -213,16 +265,27 @@ def list_snapshots(uri: str, data_path: str | None = None) -> list[dict[str, Any
     con = connect_with_extensions()
     try:
         attach(con, uri, data_path, read_only=True)
-        rows = con.execute(f"SELECT snapshot_id, snapshot_time, author, commit_message, commit_extra_info, changes "
-                           f"FROM {LAKE}.snapshots() ORDER BY snapshot_id DESC").fetchall()
+        rows = con.execute(
+            f"SELECT snapshot_id, snapshot_time, author, commit_message, commit_extra_info, changes "
+            f"FROM {LAKE}.snapshots() ORDER BY snapshot_id DESC"
+        ).fetchall()
     finally:
         con.close()
     out = []
     for snapshot_id, at, author, message, extra, changes in rows:
         info = _json_or_empty(extra)
-        out.append({"snapshot_id": snapshot_id, "snapshot_time": at, "author": author, "message": message,
-                    "run_id": info.get("run_id"), "releases": info.get("releases"), "rows": info.get("rows"),
-                    "changes": changes})
+        out.append(
+            {
+                "snapshot_id": snapshot_id,
+                "snapshot_time": at,
+                "author": author,
+                "message": message,
+                "run_id": info.get("run_id"),
+                "releases": info.get("releases"),
+                "rows": info.get("rows"),
+                "changes": changes,
+            }
+        )
     return out
 
 
@@ -245,14 +308,18 @@ def maintain_lake(uri: str, data_path: str | None = None, keep_days: float = 90,
     con = connect_with_extensions()
     try:
         attach(con, uri, data_path)
-        expired = con.execute(f"CALL ducklake_expire_snapshots('{LAKE}', older_than => now() - "
-                              f"to_microseconds(CAST({float(keep_days)} * 86400e6 AS BIGINT)))").fetchall()
+        expired = con.execute(
+            f"CALL ducklake_expire_snapshots('{LAKE}', older_than => now() - "
+            f"to_microseconds(CAST({float(keep_days)} * 86400e6 AS BIGINT)))"
+        ).fetchall()
         grace = f"now() - to_microseconds(CAST({float(grace_days)} * 86400e6 AS BIGINT))"
         old = con.execute(f"CALL ducklake_cleanup_old_files('{LAKE}', older_than => {grace})").fetchall()
         orphans = con.execute(f"CALL ducklake_delete_orphaned_files('{LAKE}', older_than => {grace})").fetchall()
     except duckdb.Error as exc:
-        raise LakeError(f"DuckLake maintenance on {redact(uri)} failed: {_first_line(exc)}. Nothing is lost: "
-                        "maintenance only removes expired snapshots and unreferenced files; run it again.") from None
+        raise LakeError(
+            f"DuckLake maintenance on {redact(uri)} failed: {_first_line(exc)}. Nothing is lost: "
+            "maintenance only removes expired snapshots and unreferenced files; run it again."
+        ) from None
     finally:
         con.close()
     return {"snapshots_expired": len(expired), "old_files_deleted": len(old), "orphaned_files_deleted": len(orphans)}

@@ -7,6 +7,7 @@ name, and the postgres file's canonical name is ``postgres_scanner``, so the fil
 canonical names in a private per-user directory and loaded by path. Auto-install is switched off on every
 connection made here, so a missing file is an error, not a download.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -25,9 +26,11 @@ NO_DOWNLOADS = {"autoinstall_known_extensions": False, "autoload_known_extension
 
 class ExtensionMissing(ArmsflowError):
     def __init__(self, name: str, detail: str):
-        super().__init__(f"team warehouse: the DuckDB extension {name} is not available: {detail}. Install the team "
-                         "extra (`pip install -e \".[team]\"`), whose wheels ship the extension files for this "
-                         f"DuckDB version ({duckdb.__version__}); armsflow never downloads extensions at run time.")
+        super().__init__(
+            f"team warehouse: the DuckDB extension {name} is not available: {detail}. Install the team "
+            'extra (`pip install -e ".[team]"`), whose wheels ship the extension files for this '
+            f"DuckDB version ({duckdb.__version__}); armsflow never downloads extensions at run time."
+        )
 
 
 def _wheel_file(name: str) -> Path:
@@ -39,8 +42,9 @@ def _wheel_file(name: str) -> Path:
     files = sorted(folder.glob("*.duckdb_extension"))
     if not files:
         shipped = sorted(p.name for p in folder.parent.glob("v*")) or ["none"]
-        raise ExtensionMissing(name, f"{package} ships no file for DuckDB v{duckdb.__version__} "
-                                     f"(it ships {', '.join(shipped)})")
+        raise ExtensionMissing(
+            name, f"{package} ships no file for DuckDB v{duckdb.__version__} (it ships {', '.join(shipped)})"
+        )
     return files[0]
 
 

@@ -9,8 +9,10 @@ Inputs (public GitHub repositories, read with `git --git-dir=<mirror> show <comm
              FinalProject/group9/src/datasets/alliance_v4.1_by_member.csv
 Lines are copied verbatim (header + the selected rows), so the outputs stay in the original formats.
 
-Usage: python -m pipelines.recorded.extract.alliance_subset /work/.mirror   (the directory holding owner+name/repo mirrors)
+Usage: python -m pipelines.recorded.extract.alliance_subset /work/.mirror
+(the directory holding owner+name/repo mirrors)
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,12 +22,23 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository
-ATOP5 = ("jandresgannon/DoDL", "8f347cd4a7f6068b7502c71e54176212a9895555", "inst/extdata/ATOP/atop5_1m.csv",
-         "inst/extdata/ATOP/atop5_1a.csv")
-ATOP4 = ("joshuaalley/arms-allies", "45cdfde68e8d04c2271dcef4dc41140db8a3583d", "data/atop-member-level.csv",
-         "data/atop-alliance-level.csv")
-COW = ("ucdavis/ECS272-Winter2021", "41fe3e436ac9a8c5a7443630a2229722bf82e951",
-       "FinalProject/group9/src/datasets/alliance_v4.1_by_member.csv")
+ATOP5 = (
+    "jandresgannon/DoDL",
+    "8f347cd4a7f6068b7502c71e54176212a9895555",
+    "inst/extdata/ATOP/atop5_1m.csv",
+    "inst/extdata/ATOP/atop5_1a.csv",
+)
+ATOP4 = (
+    "joshuaalley/arms-allies",
+    "45cdfde68e8d04c2271dcef4dc41140db8a3583d",
+    "data/atop-member-level.csv",
+    "data/atop-alliance-level.csv",
+)
+COW = (
+    "ucdavis/ECS272-Winter2021",
+    "41fe3e436ac9a8c5a7443630a2229722bf82e951",
+    "FinalProject/group9/src/datasets/alliance_v4.1_by_member.csv",
+)
 # The seed story's states (COW codes): Türkiye, Pakistan, India, China, Russia/USSR, US, UK, France, Germany and
 # West Germany, East Germany, Israel, Iran, Egypt, Saudi Arabia, Ukraine.
 STATES = {640, 770, 750, 710, 365, 2, 200, 220, 255, 260, 265, 666, 630, 651, 670, 369}
@@ -38,8 +51,9 @@ FIXTURE_COW = {227, 241}
 
 def show(mirrors: Path, repo: str, commit: str, path: str) -> list[str]:
     git_dir = mirrors / repo.replace("/", "+") / "repo"
-    out = subprocess.run(["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"], check=True,
-                         capture_output=True).stdout
+    out = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "show", f"{commit}:{path}"], check=True, capture_output=True
+    ).stdout
     return out.decode("utf-8").splitlines(keepends=True)
 
 
@@ -68,27 +82,44 @@ def main(mirrors: Path) -> None:
     m5, a5 = show(mirrors, ATOP5[0], ATOP5[1], ATOP5[2]), show(mirrors, ATOP5[0], ATOP5[1], ATOP5[3])
     keep = atop_selection(rows(m5), rows(a5))
     counts = {
-        "atop5_1m.csv": write(rec / "atop" / "atop5_1m.csv", m5[0],
-                              [ln for ln, r in rows(m5) if n(r["atopid"]) in keep]),
-        "atop5_1a.csv": write(rec / "atop" / "atop5_1a.csv", a5[0],
-                              [ln for ln, r in rows(a5) if n(r["atopid"]) in keep])}
+        "atop5_1m.csv": write(
+            rec / "atop" / "atop5_1m.csv", m5[0], [ln for ln, r in rows(m5) if n(r["atopid"]) in keep]
+        ),
+        "atop5_1a.csv": write(
+            rec / "atop" / "atop5_1a.csv", a5[0], [ln for ln, r in rows(a5) if n(r["atopid"]) in keep]
+        ),
+    }
     c = show(mirrors, COW[0], COW[1], COW[2])
     c_rows = rows(c)
     late = {n(r["version4id"]) for _, r in c_rows if n(r["all_end_year"]) == 0 or n(r["all_end_year"]) >= FROM_YEAR}
     c_keep = ({n(r["version4id"]) for _, r in c_rows if n(r["ccode"]) in STATES} & late) | NAMED_COW
-    counts["alliance_v4.1_by_member.csv"] = write(rec / "cow" / "alliance_v4.1_by_member.csv", c[0],
-                                                  [ln for ln, r in c_rows if n(r["version4id"]) in c_keep])
-    for source, files, origin in (("atop", ["atop5_1m.csv", "atop5_1a.csv"], ATOP5),
-                                  ("cow", ["alliance_v4.1_by_member.csv"], COW)):
-        index = [{"name": f.removesuffix(".csv"), "method": "GET", "path": f"/{f}", "file": f,
-                  "release": "ATOP 5.1" if source == "atop" else "COW Formal Alliances 4.1",
-                  "origin": f"github.com/{origin[0]}@{origin[1]}:{p}"}
-                 for f, p in zip(files, origin[2:] if source == "atop" else origin[2:3], strict=True)]
+    counts["alliance_v4.1_by_member.csv"] = write(
+        rec / "cow" / "alliance_v4.1_by_member.csv", c[0], [ln for ln, r in c_rows if n(r["version4id"]) in c_keep]
+    )
+    for source, files, origin in (
+        ("atop", ["atop5_1m.csv", "atop5_1a.csv"], ATOP5),
+        ("cow", ["alliance_v4.1_by_member.csv"], COW),
+    ):
+        index = [
+            {
+                "name": f.removesuffix(".csv"),
+                "method": "GET",
+                "path": f"/{f}",
+                "file": f,
+                "release": "ATOP 5.1" if source == "atop" else "COW Formal Alliances 4.1",
+                "origin": f"github.com/{origin[0]}@{origin[1]}:{p}",
+            }
+            for f, p in zip(files, origin[2:] if source == "atop" else origin[2:3], strict=True)
+        ]
         (rec / source / "index.json").write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
     # Small fixtures: NATO and CENTO rows of each real release, verbatim.
     m4, a4 = show(mirrors, ATOP4[0], ATOP4[1], ATOP4[2]), show(mirrors, ATOP4[0], ATOP4[1], ATOP4[3])
-    for name, lines, key in (("atop5_1m.csv", m5, "atopid"), ("atop5_1a.csv", a5, "atopid"),
-                             ("atop4_01m.csv", m4, "atopid"), ("atop4_01a.csv", a4, "atopid")):
+    for name, lines, key in (
+        ("atop5_1m.csv", m5, "atopid"),
+        ("atop5_1a.csv", a5, "atopid"),
+        ("atop4_01m.csv", m4, "atopid"),
+        ("atop4_01a.csv", a4, "atopid"),
+    ):
         write(fix / name, lines[0], [ln for ln, r in rows(lines) if n(r[key]) in FIXTURE_ATOP])
     write(fix / "alliance_v4.1_by_member.csv", c[0], [ln for ln, r in c_rows if n(r["version4id"]) in FIXTURE_COW])
     print(json.dumps(counts))

@@ -25,6 +25,7 @@ It rewrites ``pipelines/recorded/sipri/`` (recording + index.json) and ``pipelin
 ``--whole OUT.json`` instead writes the whole merged register as one saved API response (for
 ``armsflow import-sipri OUT.json``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,10 @@ import sys
 from pathlib import Path
 
 FOCUS = ("Turkiye", "Pakistan", "India", "China", "Israel", "Iran", "Ukraine", "Saudi Arabia", "Egypt")
-REGISTER_FILES = ("trade-register-csv_deliveries-or-orders-1950-1989_generated-2024-04-13.csv",
-                  "trade-register-csv_deliveries-or-orders-1990-2023_generated-2024-04-13.csv")
+REGISTER_FILES = (
+    "trade-register-csv_deliveries-or-orders-1950-1989_generated-2024-04-13.csv",
+    "trade-register-csv_deliveries-or-orders-1990-2023_generated-2024-04-13.csv",
+)
 TIV_FILE = "tiv-table_export-values_1990-2023.csv"
 PREAMBLE = 11
 DEAL_LEVEL = (1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 16)  # every column except the per-delivery ones
@@ -43,16 +46,20 @@ RECORDED = Path(__file__).resolve().parents[1]
 NAME = "trade-register-csv_2024-04-13_subset"
 TIV_NAME = "tiv-table_export-values_1990-2023_2024-04-13_subset"
 RULE = "every deal with " + ", ".join(FOCUS[:-1]) + f" or {FOCUS[-1]} as supplier or recipient"
-RELEASE = ("SIPRI Arms Transfers Database, trade register generated 13 Apr 2024 (deals with deliveries or orders "
-           "1990-2023; the 1950-1989 part generated 16 Apr 2024): armsflow SUBSET, not the whole register — "
-           f"{RULE}; values unchanged. Import the whole register with `armsflow import-sipri FILE`.")
-TIV_RELEASE = ("SIPRI TIV table of exports by supplier, generated 13 Apr 2024, years 1990-2023: armsflow SUBSET — "
-               "the rows of " + ", ".join(FOCUS) + " and the world total; values unchanged.")
+RELEASE = (
+    "SIPRI Arms Transfers Database, trade register generated 13 Apr 2024 (deals with deliveries or orders "
+    "1990-2023; the 1950-1989 part generated 16 Apr 2024): armsflow SUBSET, not the whole register — "
+    f"{RULE}; values unchanged. Import the whole register with `armsflow import-sipri FILE`."
+)
+TIV_RELEASE = (
+    "SIPRI TIV table of exports by supplier, generated 13 Apr 2024, years 1990-2023: armsflow SUBSET — "
+    "the rows of " + ", ".join(FOCUS) + " and the world total; values unchanged."
+)
 
 
 def read_register(path: Path) -> tuple[list[str], str, list[str]]:
     lines = path.read_text(encoding="ascii").split("\n")
-    return lines[:PREAMBLE], lines[PREAMBLE], [line for line in lines[PREAMBLE + 1:] if line.strip()]
+    return lines[:PREAMBLE], lines[PREAMBLE], [line for line in lines[PREAMBLE + 1 :] if line.strip()]
 
 
 def merge(files: list[Path]) -> tuple[list[str], str, list[str]]:
@@ -85,28 +92,40 @@ def api_response(preamble: list[str], header: str, rows: list[str]) -> bytes:
 def tiv_subset(path: Path) -> str:
     lines = path.read_text(encoding="ascii").split("\n")
     head = next(i for i, line in enumerate(lines) if line.startswith("Exports by,"))
-    keep = [line for line in lines[head + 1:] if line.split(",")[0] in FOCUS or line.startswith("Total world")]
+    keep = [line for line in lines[head + 1 :] if line.split(",")[0] in FOCUS or line.startswith("Total world")]
     missing = set(FOCUS) - {line.split(",")[0] for line in keep}
     if missing:
         sys.exit(f"{path.name}: no TIV row for {sorted(missing)}")
-    return "\n".join([*lines[:head + 1], *keep]) + "\n"
+    return "\n".join([*lines[: head + 1], *keep]) + "\n"
 
 
 def index_entry(name: str, file: str, release: str, body: dict | None) -> list[dict]:
     """A TIV table has no documented API: its entry names the downloaded file (method FILE), as import does."""
     if body is None:
         return [{"name": name, "method": "FILE", "path": TIV_FILE, "file": file, "release": release}]
-    return [{"name": name, "method": "POST", "path": "/api/p/trades/trade-register-csv/", "json": body, "file": file,
-             "release": release}]
+    return [
+        {
+            "name": name,
+            "method": "POST",
+            "path": "/api/p/trades/trade-register-csv/",
+            "json": body,
+            "file": file,
+            "release": release,
+        }
+    ]
 
 
 def register_request_body() -> dict:
     """The API request that would return deals with deliveries 1950-2023 (SOURCES.md §1)."""
-    return {"filters": [
-        {"field": "Delivery year", "condition": "contains", "value1": 1950, "value2": 2023, "listData": []},
-        {"field": "Order year", "condition": "contains", "value1": 0, "value2": 2023, "listData": []},
-        {"field": "opendeals", "condition": "", "value1": "", "value2": "", "listData": []},
-        {"field": "exportOption", "condition": "", "value1": "", "value2": "", "listData": []}], "logic": "AND"}
+    return {
+        "filters": [
+            {"field": "Delivery year", "condition": "contains", "value1": 1950, "value2": 2023, "listData": []},
+            {"field": "Order year", "condition": "contains", "value1": 0, "value2": 2023, "listData": []},
+            {"field": "opendeals", "condition": "", "value1": "", "value2": "", "listData": []},
+            {"field": "exportOption", "condition": "", "value1": "", "value2": "", "listData": []},
+        ],
+        "logic": "AND",
+    }
 
 
 def write_json(path: Path, doc) -> None:
@@ -134,8 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     (tiv_out / f"{TIV_NAME}.csv").write_text(tiv_subset(args.samples / TIV_FILE), encoding="ascii")
     write_json(tiv_out / "index.json", index_entry(TIV_NAME, f"{TIV_NAME}.csv", TIV_RELEASE, None))
     tiv = sum(float(r.split(",")[15]) for r in subset if r.split(",")[15])
-    print(f"merged {len(rows)} rows; subset {len(subset)} rows, {len({r.split(',')[0] for r in subset})} deals, "
-          f"TIV delivered {tiv:,.2f}")
+    print(
+        f"merged {len(rows)} rows; subset {len(subset)} rows, {len({r.split(',')[0] for r in subset})} deals, "
+        f"TIV delivered {tiv:,.2f}"
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ null). PTBT has no complete public copy here and is left as it is. Prints what c
 
     python -m pipelines.recorded.extract.treaty_recordings --untc /tmp/untc --timeline /tmp/timeline.html [--write]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,10 +26,20 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[3] / "pipelines" / "recorded" / "unoda"
 UNTC_TREATIES = ("att", "ctbt", "cwc", "tpnw")
-TIMELINE_TREATIES = {"Non-Proliferation Treaty": "npt", "Biological Weapons Convention": "bwc",
-                     "Comprehensive Nuclear-Test-Ban Treaty": "ctbt", "Prohibition of Nuclear Weapons": "tpnw"}
-VERBS = {"signed": "Signatory", "ratified": "Ratification", "acceded to": "Accession", "succeeded": "Succession",
-         "succeeded to": "Succession", "withdrew from": "Withdrawal"}
+TIMELINE_TREATIES = {
+    "Non-Proliferation Treaty": "npt",
+    "Biological Weapons Convention": "bwc",
+    "Comprehensive Nuclear-Test-Ban Treaty": "ctbt",
+    "Prohibition of Nuclear Weapons": "tpnw",
+}
+VERBS = {
+    "signed": "Signatory",
+    "ratified": "Ratification",
+    "acceded to": "Accession",
+    "succeeded": "Succession",
+    "succeeded to": "Succession",
+    "withdrew from": "Withdrawal",
+}
 SUFFIX = {"a": "Accession", "d": "Succession", "A": "Ratification", "AA": "Ratification"}  # acceptance/approval
 
 
@@ -51,8 +62,8 @@ def untc_status(page: str) -> dict:
     """One UNTC status page -> {'as_of', 'signatories', 'parties', 'actions'} in UNODA's action shape."""
     as_of = re.search(r"STATUS AS AT : (\d\d)-(\d\d)-(\d{4})", page)
     counts = re.search(r"Signatories :\s*(?:<[^>]+>\s*)*(\d+).*?Parties :\s*(?:<[^>]+>\s*)*(\d+)", page, re.S)
-    grid = page[page.index("_tblgrid"):]
-    grid = grid[:grid.index("</table>")]
+    grid = page[page.index("_tblgrid") :]
+    grid = grid[: grid.index("</table>")]
     actions = []
     for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", grid, re.S)[1:]:
         cells = [_text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
@@ -62,13 +73,21 @@ def untc_status(page: str) -> dict:
             actions.append(_action(signed[0], "Signatory", name, "UN"))
         if joined:
             actions.append(_action(joined[0], joined[1], name, "UN"))
-    return {"as_of": f"{as_of[3]}-{as_of[2]}-{as_of[1]}", "signatories": int(counts[1]), "parties": int(counts[2]),
-            "actions": actions}
+    return {
+        "as_of": f"{as_of[3]}-{as_of[2]}-{as_of[1]}",
+        "signatories": int(counts[1]),
+        "parties": int(counts[2]),
+        "actions": actions,
+    }
 
 
 def _action(day: str, kind: str, name: str, depositary: str | None) -> dict:
-    return {"date": f"{day} 00:00:00", "action_type_": kind, "state": {"name": name},
-            "depositary": {"short_name": depositary} if depositary else None}
+    return {
+        "date": f"{day} 00:00:00",
+        "action_type_": kind,
+        "state": {"name": name},
+        "depositary": {"short_name": depositary} if depositary else None,
+    }
 
 
 def timeline_events(page: str) -> dict[str, list[tuple[str, str, str]]]:
@@ -85,6 +104,7 @@ def timeline_events(page: str) -> dict[str, list[tuple[str, str, str]]]:
 
 def iso3(names: list[str]) -> dict[str, str | None]:
     import countrycode
+
     codes = countrycode.countrycode(names, origin="country.name", destination="iso3c")
     return dict(zip(names, codes, strict=True))
 
@@ -128,10 +148,15 @@ def main() -> None:
         status = untc_status((args.untc / f"{short}.html").read_text(encoding="utf-8"))
         actions = status["actions"]
         if short == "ctbt":  # UNTC shows the present state only; UNODA keeps Russia's ratification and withdrawal
-            actions += [_action(d, k, "Russian Federation", "UN") for d, n, k in events["ctbt"]
-                        if n == "Russia" and k in ("Ratification", "Withdrawal")]
-        print(f"{short}: UNTC as of {status['as_of']}: {status['signatories']} signatories, {status['parties']} "
-              f"parties; {len(actions)} actions")
+            actions += [
+                _action(d, k, "Russian Federation", "UN")
+                for d, n, k in events["ctbt"]
+                if n == "Russia" and k in ("Ratification", "Withdrawal")
+            ]
+        print(
+            f"{short}: UNTC as of {status['as_of']}: {status['signatories']} signatories, {status['parties']} "
+            f"parties; {len(actions)} actions"
+        )
         result[short] = actions
     for short in ("npt", "bwc"):
         old = json.loads((OUT / f"{short}.json").read_text(encoding="utf-8"))["data"]["treaty_"]["data"]["actions_"]
@@ -141,8 +166,9 @@ def main() -> None:
             print("   ", n)
     if args.write:
         for short, actions in result.items():
-            (OUT / f"{short}.json").write_text(json.dumps(wire(actions), indent=1, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+            (OUT / f"{short}.json").write_text(
+                json.dumps(wire(actions), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
 
 
 if __name__ == "__main__":
