@@ -48,14 +48,15 @@ def cmd_status(args, settings: Settings) -> int:
         print(f"warehouse: {settings.published_path}\n")
         sources = con.execute("""
             SELECT source, any_value(origin) AS origin, any_value(source_release) AS release,
-                   strftime(max(fetched_at) AT TIME ZONE current_setting('TimeZone'), '%Y-%m-%d %H:%M %Z') AS loaded_at,
+                   max(fetched_at) AS loaded_at,
                    count(*) AS payloads, sum(rows_in) AS rows_in, sum(rows_loaded) AS rows_loaded,
                    sum(rows_quarantined) AS rows_quarantined
             FROM load_manifest WHERE batch_id IN (SELECT max(batch_id) FROM load_manifest GROUP BY source)
             GROUP BY source ORDER BY source""").fetchall()
         for s, origin, release, loaded_at, payloads, rows_in, loaded, quarantined in sources:
+            when = loaded_at.astimezone().strftime("%Y-%m-%d %H:%M %Z") if loaded_at else "?"
             print(
-                f"{s}: {ORIGIN.get(origin, origin)}, {payloads} payload(s), loaded {loaded_at}\n"
+                f"{s}: {ORIGIN.get(origin, origin)}, {payloads} payload(s), loaded {when}\n"
                 f"    release: {release or 'not stated'}\n"
                 f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined"
             )

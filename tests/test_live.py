@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from pipelines.cli import main
+from pipelines.config import SOURCES
 from pipelines.sources.sipri import API_HEADER
 from tests.served import Sources, recorded, serve
 from tests.wire import API_ROWS, api_response
@@ -46,7 +47,7 @@ def test_live_sipri_loads_exactly_what_is_served(home, httpserver, monkeypatch, 
         raw = con.execute("SELECT raw_path, sha256 FROM load_manifest WHERE source = 'sipri' LIMIT 1").fetchone()
         assert hashlib.sha256(Path(raw[0]).read_bytes()).hexdigest() == raw[1] and raw[0].endswith(raw[1] + ".json")
         # the sources not asked for were replayed from the bundled recordings
-        assert con.execute("SELECT count(DISTINCT source) FROM load_manifest").fetchone()[0] == 4  # and sipri_tiv
+        assert con.execute("SELECT count(DISTINCT source) FROM load_manifest").fetchone()[0] == len(SOURCES)
         pak = con.execute(
             "SELECT supplier_nato, recipient_nuclear_status FROM mart_transfer_enriched WHERE deal_id = '71001'"
         ).fetchone()
