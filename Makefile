@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 ANSWER := SELECT supplier, recipient, order_year, designation, description, supplier_nato, recipient_nuclear_status \
           FROM mart_transfer_enriched WHERE supplier_id = 'TUR' AND recipient_id = 'PAK' ORDER BY order_year
 
-.PHONY: install run test test-fast dev benchmark clean
+.PHONY: install run test test-fast dev dashboard docs benchmark clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ test-fast: install
 
 dev: install
 	$(BIN)/dagster dev -m pipelines.definitions
+
+# The dashboard on the published warehouse (run `make run` first): make dashboard PORT=8502
+PORT ?= 8501
+dashboard: install
+	$(BIN)/armsflow dashboard --port $(PORT)
+
+# The data dictionary (table and column comments plus contracts) as Markdown under $ARMSFLOW_HOME.
+docs: install
+	$(BIN)/armsflow docs
 
 clean:
 	rm -rf .armsflow .pytest_cache

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import dashboard, dictionary
 from .config import SOURCES, load_settings
 from .errors import ArmsflowError
 
@@ -179,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     e.add_argument("--table", action="append")
     e.set_defaults(func=cmd_export)
+    for extra in (dashboard, dictionary):  # issue 11: `armsflow dashboard`, `armsflow docs`
+        extra.add_parser(sub)
     return p
 
 

@@ -34,3 +34,17 @@ SELECT a.entity_id, a.name, a.kind, a.year,
        is_member_on('NATO', a.entity_id, year_end(a.year)) AS nato,
        nuclear_status_on(a.entity_id, year_end(a.year)) AS nuclear_status
 FROM active a LEFT JOIN agg g ON g.entity_id = a.entity_id AND g.year = a.year;
+
+COMMENT ON TABLE mart_country_year IS 'Entity x year (1950 to the latest delivery year): TIV imported and exported, alliances and treaties held on 31 December, NATO and nuclear status.';
+COMMENT ON COLUMN mart_country_year.entity_id IS 'The entity (entity.entity_id).';
+COMMENT ON COLUMN mart_country_year.name IS 'Entity name.';
+COMMENT ON COLUMN mart_country_year.kind IS 'Entity kind (state, former_state, armed_group, organisation, unknown).';
+COMMENT ON COLUMN mart_country_year.year IS 'Calendar year; statuses are as of 31 December.';
+COMMENT ON COLUMN mart_country_year.tiv_imported IS 'TIV received in deliveries that year, millions; NULL when the loaded data has no per-year TIV (unknown is not zero).';
+COMMENT ON COLUMN mart_country_year.tiv_exported IS 'TIV supplied in deliveries that year, millions; NULL when the loaded data has no per-year TIV.';
+COMMENT ON COLUMN mart_country_year.deals_with_imports IS 'Deals with a delivery to the entity that year.';
+COMMENT ON COLUMN mart_country_year.deals_with_exports IS 'Deals with a delivery from the entity that year.';
+COMMENT ON COLUMN mart_country_year.alliances IS 'Alliances the entity was a member of on 31 December (sorted org ids).';
+COMMENT ON COLUMN mart_country_year.treaties_party IS 'Treaties the entity was a party to on 31 December (sorted org ids).';
+COMMENT ON COLUMN mart_country_year.nato IS 'TRUE when a NATO member on 31 December.';
+COMMENT ON COLUMN mart_country_year.nuclear_status IS 'Nuclear status on 31 December (nuclear_status.status).';

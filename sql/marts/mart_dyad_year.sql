@@ -17,3 +17,19 @@ SELECT st.supplier_id, s.name AS supplier, st.recipient_id, r.name AS recipient,
        nuclear_status_on(st.supplier_id, year_end(st.year)) AS supplier_nuclear_status,
        nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status
 FROM st JOIN entity s ON s.entity_id = st.supplier_id JOIN entity r ON r.entity_id = st.recipient_id;
+
+COMMENT ON TABLE mart_dyad_year IS 'Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both parties'' NATO and nuclear status.';
+COMMENT ON COLUMN mart_dyad_year.supplier_id IS 'Supplier entity (entity.entity_id).';
+COMMENT ON COLUMN mart_dyad_year.supplier IS 'Supplier name.';
+COMMENT ON COLUMN mart_dyad_year.recipient_id IS 'Recipient entity (entity.entity_id).';
+COMMENT ON COLUMN mart_dyad_year.recipient IS 'Recipient name.';
+COMMENT ON COLUMN mart_dyad_year.year IS 'Delivery year; statuses are as of 31 December.';
+COMMENT ON COLUMN mart_dyad_year.deals IS 'Deals with a delivery in that year.';
+COMMENT ON COLUMN mart_dyad_year.numbers_delivered IS 'Items delivered in that year (NULL when unknown).';
+COMMENT ON COLUMN mart_dyad_year.tiv_delivered IS 'TIV delivered in that year, millions (NULL when unknown).';
+COMMENT ON COLUMN mart_dyad_year.shared_alliances IS 'Alliances both parties belonged to on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.allied IS 'TRUE when the parties shared at least one alliance.';
+COMMENT ON COLUMN mart_dyad_year.supplier_nato IS 'TRUE when the supplier was a NATO member on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.recipient_nato IS 'TRUE when the recipient was a NATO member on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.supplier_nuclear_status IS 'Supplier nuclear status on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.recipient_nuclear_status IS 'Recipient nuclear status on 31 December.';

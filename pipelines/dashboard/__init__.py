@@ -1,0 +1,46 @@
+"""`armsflow dashboard`: serve the Streamlit dashboard (app.py) on the published warehouse.
+
+Streamlit runs in its own process (`python -m streamlit run`), headless and without usage statistics, so the CLI
+stays free of Streamlit imports and Ctrl-C stops the server cleanly.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent / "app.py"
+
+
+def streamlit_command(port: int, address: str = "localhost") -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    d = subparsers.add_parser("dashboard", help="serve the interactive dashboard on the published warehouse "
+                                                "(read-only; reload the page after a refresh)")
+    d.add_argument("--port", type=int, default=8501, help="TCP port to serve on (default 8501)")
+    d.add_argument("--address", default="localhost",
+                   help="interface to listen on (default localhost; 0.0.0.0 to share on the network)")
+    d.set_defaults(func=cmd_dashboard)
+
+
+def cmd_dashboard(args) -> int:
+    from ..config import load_settings
+    from ..errors import ArmsflowError
+
+    settings = load_settings()
+    if not settings.published_path.exists():
+        raise ArmsflowError(f"no published warehouse at {settings.published_path}: run `armsflow refresh` first "
+                            "(or point ARMSFLOW_HOME at the folder that holds warehouse.duckdb)")
+    print(f"armsflow dashboard: http://{args.address}:{args.port}/ on {settings.published_path} (Ctrl-C stops)",
+          file=sys.stderr)
+    env_home = {"ARMSFLOW_HOME": str(settings.home)}
+    try:
+        return subprocess.call(streamlit_command(args.port, args.address), env={**os.environ, **env_home})
+    except KeyboardInterrupt:
+        return 0
