@@ -1,13 +1,12 @@
 """`armsflow dashboard`: serve the Streamlit dashboard (app.py) on the published warehouse.
 
-Streamlit runs in its own process (`python -m streamlit run`), headless and without usage statistics, so the CLI
-stays free of Streamlit imports and Ctrl-C stops the server cleanly.
+The CLI process becomes `python -m streamlit run app.py` (exec), headless and without usage statistics, so the CLI
+stays free of Streamlit imports and Ctrl-C or SIGTERM stops the server itself.
 """
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ APP = Path(__file__).resolve().parent / "app.py"
 def streamlit_command(port: int, address: str = "localhost") -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
             "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+            "--server.fileWatcherType", "none", "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -39,8 +38,7 @@ def cmd_dashboard(args) -> int:
                             "(or point ARMSFLOW_HOME at the folder that holds warehouse.duckdb)")
     print(f"armsflow dashboard: http://{args.address}:{args.port}/ on {settings.published_path} (Ctrl-C stops)",
           file=sys.stderr)
-    env_home = {"ARMSFLOW_HOME": str(settings.home)}
-    try:
-        return subprocess.call(streamlit_command(args.port, args.address), env={**os.environ, **env_home})
-    except KeyboardInterrupt:
-        return 0
+    # exec, not a child process: signals (Ctrl-C, a supervisor's SIGTERM) reach Streamlit itself, nothing is orphaned.
+    os.execve(sys.executable, streamlit_command(args.port, args.address),
+              {**os.environ, "ARMSFLOW_HOME": str(settings.home)})
+    return 0  # not reached

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "pages"
+VIEWS = Path(__file__).parent / "views"  # not "pages/": that name makes Streamlit add its own page list
 
 st.set_page_config(page_title="armsflow", layout="wide")
 st.navigation([
-    st.Page(PAGES / "relationship.py", title="Relationship", url_path="relationship", default=True),
-    st.Page(PAGES / "explorer.py", title="Explorer", url_path="explorer"),
-    st.Page(PAGES / "country.py", title="Country", url_path="country"),
-    st.Page(PAGES / "quality.py", title="Data quality and provenance", url_path="quality"),
+    st.Page(VIEWS / "relationship.py", title="Relationship", url_path="relationship", default=True),
+    st.Page(VIEWS / "explorer.py", title="Explorer", url_path="explorer"),
+    st.Page(VIEWS / "country.py", title="Country", url_path="country"),
+    st.Page(VIEWS / "quality.py", title="Data quality and provenance", url_path="quality"),
 ]).run()
