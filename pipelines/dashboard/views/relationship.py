@@ -60,4 +60,4 @@ bands = alt.Chart(_lanes(years)).mark_rect().encode(
 st.altair_chart(bands, use_container_width=True)
 
 st.subheader("Deals (statuses as of 31 December of the order year)")
-st.table(deals)
+st.table(deals.set_index("deal_id"))
