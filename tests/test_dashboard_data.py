@@ -28,8 +28,8 @@ def sql(path, query, params=None):
 
 def test_relationship_turkiye_pakistan_equals_the_deal_table(published):
     deals = data.dyad_deals(published, "TUR", "PAK")
-    expected = sql(published, "SELECT deal_id, order_year, designation, numbers_delivered FROM deal "
-                              "WHERE supplier_name = 'Turkiye' AND recipient_name = 'Pakistan' ORDER BY order_year, deal_id")
+    expected = sql(published, "SELECT deal_id, order_year, designation, numbers_delivered FROM deal WHERE "
+                              "supplier_name = 'Turkiye' AND recipient_name = 'Pakistan' ORDER BY order_year, deal_id")
     assert expected, "the bundled data should hold Turkiye -> Pakistan deals"
     assert list(deals["deal_id"]) == [r[0] for r in expected]
     assert list(deals["designation"]) == [r[2] for r in expected]

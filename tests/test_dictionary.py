@@ -52,7 +52,8 @@ def test_docs_writes_a_dictionary_of_every_table_with_contracts(published, tmp_p
     text = out.read_text()
     con = duckdb.connect(str(published), read_only=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()]
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")
+                  .fetchall()]
     finally:
         con.close()
     for t in tables:

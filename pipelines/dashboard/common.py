@@ -28,7 +28,7 @@ def load(name: str, *args, **kwargs):
 def entity_picker(label: str, names: pd.DataFrame, default: str, key: str) -> str:
     """A selectbox over entity ids showing names; the choice is kept in the URL (?key=ID) so views can be shared."""
     ids = list(names["entity_id"])
-    label_of = dict(zip(names["entity_id"], names["name"]))
+    label_of = dict(zip(names["entity_id"], names["name"], strict=True))
     wanted = st.query_params.get(key, default)
     index = ids.index(wanted) if wanted in ids else (ids.index(default) if default in ids else 0)
     choice = st.selectbox(label, ids, index=index, format_func=lambda i: f"{label_of[i]} ({i})", key=key)

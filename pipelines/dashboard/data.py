@@ -130,7 +130,8 @@ def explorer_options(path: Path) -> dict:
     return {k: (list(v) if hasattr(v, "__len__") and not isinstance(v, str) else v) for k, v in row.items()}
 
 
-def explorer_sql(suppliers=(), recipients=(), categories=(), statuses=(), years=None, conditions=()) -> tuple[str, list]:
+def explorer_sql(suppliers=(), recipients=(), categories=(), statuses=(), years=None,
+                 conditions=()) -> tuple[str, list]:
     """The Explorer's query for the chosen filters (empty filter = no restriction); returns SQL and parameters."""
     where, params = [], []
     for column, values in (("supplier", suppliers), ("recipient", recipients),
@@ -175,7 +176,8 @@ def country_partners(path: Path, entity: str) -> pd.DataFrame:
 def country_timeline(path: Path, entity: str) -> pd.DataFrame:
     """Memberships and nuclear status as intervals, for a timeline (open intervals end today)."""
     return query(path, """
-        SELECT o.org_id || ' (' || m.role || ')' AS lane, o.kind, m.start_date, coalesce(m.end_date, current_date) AS end_date,
+        SELECT o.org_id || ' (' || m.role || ')' AS lane, o.kind, m.start_date,
+               coalesce(m.end_date, current_date) AS end_date,
                m.end_date IS NULL AS ongoing, m.opened_by, m.closed_by, m.source
         FROM membership m JOIN organisation o USING (org_id) WHERE m.entity_id = $e
         UNION ALL

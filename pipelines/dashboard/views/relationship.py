@@ -44,7 +44,8 @@ def _lanes(frame: pd.DataFrame) -> pd.DataFrame:
     for r in frame.itertuples():
         shared = ", ".join(r.shared_alliances) if r.shared_alliances is not None and len(r.shared_alliances) else None
         for lane, value in (("supplier NATO", r.supplier_nato), ("recipient NATO", r.recipient_nato),
-                            ("supplier NPT party", r.supplier_npt_party), ("recipient NPT party", r.recipient_npt_party),
+                            ("supplier NPT party", r.supplier_npt_party),
+                            ("recipient NPT party", r.recipient_npt_party),
                             ("supplier nuclear status", r.supplier_nuclear_status),
                             ("recipient nuclear status", r.recipient_nuclear_status),
                             ("shared alliances", shared or "none")):
