@@ -59,7 +59,8 @@ def dismiss_welcome(page) -> None:
 
 
 def runs(url: str) -> list[dict]:
-    query = '{ runsOrError(filter: {pipelineName: "%s"}) { ... on Runs { results { runId status } } } }' % JOB
+    query = ('{ runsOrError(filter: {pipelineName: ' + json.dumps(JOB)
+             + '}) { ... on Runs { results { runId status } } } }')
     req = urllib.request.Request(url + "/graphql", data=json.dumps({"query": query}).encode(), method="POST",
                                  headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
