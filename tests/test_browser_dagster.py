@@ -88,7 +88,7 @@ def test_graph_visible_refresh_launched_from_the_ui_succeeds_and_checks_show(dag
 
         # Launch the refresh job from its page, as a user would.
         page.goto(f"{url}/locations/{LOCATION}/jobs/{JOB}")
-        button = page.get_by_role("button", name=re.compile(r"^Materialize all$"))
+        button = page.get_by_role("button", name=re.compile(r"Materialize all")).first
         button.wait_for()
         button.click()
         deadline = time.time() + 60
