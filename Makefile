@@ -8,7 +8,7 @@ ANSWER := SELECT supplier, recipient, order_year, designation, description, roun
           supplier_nato, recipient_nuclear_status \
           FROM mart_transfer_enriched WHERE supplier_id = 'TUR' AND recipient_id = 'PAK' ORDER BY order_year
 
-.PHONY: install run test test-fast lint dev bench benchmark clean
+.PHONY: install run test test-fast lint dev dashboard docs bench benchmark clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ lint: install
 dev: install
 	mkdir -p $(ARMSFLOW_HOME)/dagster && cp assets/dagster.yaml $(ARMSFLOW_HOME)/dagster/dagster.yaml
 	DAGSTER_HOME=$(ARMSFLOW_HOME)/dagster ARMSFLOW_HOME=$(ARMSFLOW_HOME) $(BIN)/dagster dev -p $(PORT)
+
+# The dashboard on the published warehouse (run `make run` first): make dashboard DASHBOARD_PORT=8502
+DASHBOARD_PORT ?= 8501
+dashboard: install
+	ARMSFLOW_HOME=$(ARMSFLOW_HOME) $(BIN)/armsflow dashboard --port $(DASHBOARD_PORT)
+
+# The data dictionary (table and column comments plus contracts) as Markdown under $ARMSFLOW_HOME.
+docs: install
+	ARMSFLOW_HOME=$(ARMSFLOW_HOME) $(BIN)/armsflow docs
 
 clean:
 	rm -rf .armsflow .pytest_cache

@@ -13,6 +13,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from . import dashboard, dictionary
 from .config import SOURCES, Settings, load_settings
 from .errors import ArmsflowError
 from .readers import open_published, print_rows, run_query
@@ -305,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
     e.add_argument("--table", action="append", help="only this table (repeatable; default: every table)")
     e.set_defaults(func=cmd_export)
+    for extra in (dashboard, dictionary):  # `dashboard` (Streamlit) and `docs` (the data dictionary)
+        extra.add_parser(sub)
     return p
 
 

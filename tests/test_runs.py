@@ -72,8 +72,14 @@ def test_import_as_the_first_command_loads_the_users_file(tmp_path, files):
     assert state == {"deals": len(LEGACY_ROWS), "format": "legacy-export", "request": "import:legacy.csv"}
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         origins = dict(con.execute("SELECT source, any_value(origin) FROM load_manifest GROUP BY source").fetchall())
-    assert origins == {"sipri": "import", "unoda": "recording", "wikidata": "recording", "sipri_tiv": "recording",
-                       "atop": "recording", "cow": "recording"}
+    assert origins == {
+        "sipri": "import",
+        "unoda": "recording",
+        "wikidata": "recording",
+        "sipri_tiv": "recording",
+        "atop": "recording",
+        "cow": "recording",
+    }
 
 
 def test_refresh_after_import_keeps_the_import(tmp_path, files):

@@ -58,3 +58,17 @@ FROM active a CROSS JOIN register_has_tiv r
 LEFT JOIN agg g ON g.entity_id = a.entity_id AND g.year = a.year
 LEFT JOIN tiv_table ti ON ti.entity_id = a.entity_id AND ti.year = a.year AND ti.direction = 'import'
 LEFT JOIN tiv_table te ON te.entity_id = a.entity_id AND te.year = a.year AND te.direction = 'export';
+COMMENT ON TABLE mart_country_year IS 'Entity x year (1950 to the latest delivery year): TIV imported and exported, alliances and treaties held on 31 December, NATO and nuclear status.';
+COMMENT ON COLUMN mart_country_year.entity_id IS 'The entity (entity.entity_id).';
+COMMENT ON COLUMN mart_country_year.name IS 'Entity name.';
+COMMENT ON COLUMN mart_country_year.kind IS 'Entity kind (state, former_state, armed_group, organisation, unknown).';
+COMMENT ON COLUMN mart_country_year.year IS 'Calendar year; statuses are as of 31 December.';
+COMMENT ON COLUMN mart_country_year.tiv_imported IS 'TIV received in deliveries that year, millions; NULL when the loaded data has no per-year TIV (unknown is not zero).';
+COMMENT ON COLUMN mart_country_year.tiv_exported IS 'TIV supplied in deliveries that year, millions; NULL when the loaded data has no per-year TIV.';
+COMMENT ON COLUMN mart_country_year.deals_with_imports IS 'Deals with a delivery to the entity that year.';
+COMMENT ON COLUMN mart_country_year.deals_with_exports IS 'Deals with a delivery from the entity that year.';
+COMMENT ON COLUMN mart_country_year.alliances IS 'Alliances the entity was a member of on 31 December (sorted org ids).';
+COMMENT ON COLUMN mart_country_year.treaties_party IS 'Treaties the entity was a party to on 31 December (sorted org ids).';
+COMMENT ON COLUMN mart_country_year.nato IS 'TRUE when a NATO member on 31 December.';
+COMMENT ON COLUMN mart_country_year.nuclear_status IS 'Nuclear status on 31 December (nuclear_status.status).';
+COMMENT ON COLUMN mart_country_year.tiv_basis IS 'Where the year''s TIV comes from: register (sums of delivery.tiv_delivered), tiv_table (SIPRI''s TIV table, for a legacy export without per-year figures), tiv_table_exports_only / tiv_table_imports_only (the table covers one direction), or unknown (NULL TIV, never a silent 0).';

@@ -36,3 +36,18 @@ COMMENT ON COLUMN mart_dyad_year.cow_nonaggression IS 'Shared COW alliance with 
 COMMENT ON COLUMN mart_dyad_year.cow_entente IS 'Shared COW entente; NULL after 2012';
 COMMENT ON COLUMN mart_dyad_year.shared_defense_alliances IS 'ATOP/COW alliances with a defense pledge the pair shared, as "name (ATOP id)" for curated-linked alliances or "ATOP id"/"COW id"';
 COMMENT ON COLUMN mart_dyad_year.shared_dataset_alliances IS 'Every ATOP/COW alliance the pair shared, any pledge';
+COMMENT ON TABLE mart_dyad_year IS 'Supplier x recipient x delivery year: TIV delivered, alliances shared on 31 December, both parties'' NATO and nuclear status.';
+COMMENT ON COLUMN mart_dyad_year.supplier_id IS 'Supplier entity (entity.entity_id).';
+COMMENT ON COLUMN mart_dyad_year.supplier IS 'Supplier name.';
+COMMENT ON COLUMN mart_dyad_year.recipient_id IS 'Recipient entity (entity.entity_id).';
+COMMENT ON COLUMN mart_dyad_year.recipient IS 'Recipient name.';
+COMMENT ON COLUMN mart_dyad_year.year IS 'Delivery year; statuses are as of 31 December.';
+COMMENT ON COLUMN mart_dyad_year.deals IS 'Deals with a delivery in that year.';
+COMMENT ON COLUMN mart_dyad_year.numbers_delivered IS 'Items delivered in that year (NULL when unknown).';
+COMMENT ON COLUMN mart_dyad_year.tiv_delivered IS 'TIV delivered in that year, millions (NULL when unknown).';
+COMMENT ON COLUMN mart_dyad_year.shared_alliances IS 'Alliances both parties belonged to on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.allied IS 'TRUE when the parties shared at least one alliance.';
+COMMENT ON COLUMN mart_dyad_year.supplier_nato IS 'TRUE when the supplier was a NATO member on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.recipient_nato IS 'TRUE when the recipient was a NATO member on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.supplier_nuclear_status IS 'Supplier nuclear status on 31 December.';
+COMMENT ON COLUMN mart_dyad_year.recipient_nuclear_status IS 'Recipient nuclear status on 31 December.';

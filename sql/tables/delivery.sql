@@ -8,3 +8,10 @@ CREATE OR REPLACE TABLE delivery (
     tiv_delivered                  DOUBLE,
     PRIMARY KEY (deal_id, delivery_year)
 );
+COMMENT ON TABLE delivery IS 'One row per SIPRI deal and delivery year; legacy exports give only the years, so their per-year figures stay NULL.';
+COMMENT ON COLUMN delivery.deal_id IS 'The deal (deal.deal_id).';
+COMMENT ON COLUMN delivery.delivery_year IS 'Year of delivery.';
+COMMENT ON COLUMN delivery.numbers_delivered IS 'Items delivered in that year (NULL when the source gives only totals).';
+COMMENT ON COLUMN delivery.numbers_delivered_is_estimate IS 'TRUE when SIPRI marks the yearly number as an estimate.';
+COMMENT ON COLUMN delivery.delivery_year_is_estimate IS 'TRUE when SIPRI marks the delivery year as uncertain.';
+COMMENT ON COLUMN delivery.tiv_delivered IS 'TIV delivered in that year, in millions (NULL when unknown, never 0 for unknown).';

@@ -10,3 +10,12 @@ CREATE OR REPLACE TABLE membership (
     source      VARCHAR NOT NULL,             -- unoda | curated | wikidata | inherited:<entity>
     PRIMARY KEY (org_id, entity_id, role, start_date)
 );
+COMMENT ON TABLE membership IS 'Who belonged to which treaty or alliance, when: intervals [start_date, end_date), end NULL while ongoing.';
+COMMENT ON COLUMN membership.org_id IS 'Treaty or alliance (organisation.org_id).';
+COMMENT ON COLUMN membership.entity_id IS 'Member or party (entity.entity_id).';
+COMMENT ON COLUMN membership.role IS 'party (treaty), signatory (signed, not ratified) or member (alliance).';
+COMMENT ON COLUMN membership.start_date IS 'First day of the interval (inclusive).';
+COMMENT ON COLUMN membership.end_date IS 'Day the interval ended (exclusive); NULL while ongoing.';
+COMMENT ON COLUMN membership.opened_by IS 'Event that opened the interval: ratification, accession, succession, signature, founding, ....';
+COMMENT ON COLUMN membership.closed_by IS 'Event that closed it: withdrawal, dissolution, state_dissolved, became_party, ....';
+COMMENT ON COLUMN membership.source IS 'Who asserted it: unoda, curated, wikidata or inherited:<entity> (succession).';

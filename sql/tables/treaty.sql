@@ -14,6 +14,14 @@ CREATE OR REPLACE TABLE treaty (
     coverage_source             VARCHAR NOT NULL,
     source                      VARCHAR NOT NULL
 );
+COMMENT ON TABLE treaty IS 'Arms-control treaties whose status lists UNODA publishes.';
+COMMENT ON COLUMN treaty.treaty_id IS 'Short id (NPT, CTBT, ATT, ...); equals organisation.org_id.';
+COMMENT ON COLUMN treaty.unoda_short_name IS 'The treaty''s short name in the UNODA treaties database.';
+COMMENT ON COLUMN treaty.name IS 'Full name.';
+COMMENT ON COLUMN treaty.opened IS 'Date opened for signature.';
+COMMENT ON COLUMN treaty.entry_into_force IS 'Date of entry into force; NULL if not yet in force.';
+COMMENT ON COLUMN treaty.depositaries IS 'Depositary governments or bodies, as UNODA lists them.';
+COMMENT ON COLUMN treaty.kind IS 'Subject of the treaty: nuclear non-proliferation, nuclear testing, nuclear disarmament, chemical weapons, biological weapons, conventional arms trade.';
 COMMENT ON TABLE treaty IS 'One row per arms-control treaty whose actions are recorded (data_contracts/reference/treaties.csv), with the depositary''s published counts the recording is checked against.';
 COMMENT ON COLUMN treaty.treaty_id IS 'armsflow treaty id (NPT, CTBT, TPNW, PTBT, ATT, BWC, CWC); membership.org_id';
 COMMENT ON COLUMN treaty.unoda_short_name IS 'UNODA treaties-database short name, the GraphQL short_name (test_ban is the PTBT)';
