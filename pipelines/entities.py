@@ -50,8 +50,9 @@ def _read_reference(name: str, ref_dir: Path | None = None) -> pl.DataFrame:
     return pl.read_csv((ref_dir or reference_dir()) / name, infer_schema_length=0)
 
 
-def reference_entities() -> pl.DataFrame:
-    return _reference_entities(reference_dir())
+def reference_entities(ref_dir: Path | None = None) -> pl.DataFrame:
+    """The curated and library entities; ``ref_dir`` is Settings.reference_dir (the environment's by default)."""
+    return _reference_entities(ref_dir or reference_dir())
 
 
 @lru_cache(maxsize=4)
@@ -148,12 +149,13 @@ def classify_by_suffix(raw: str) -> tuple[str, str, str] | None:
     return None
 
 
-def resolve_names(names: list[str], source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def resolve_names(names: list[str], source: str, ref_dir: Path | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Resolve distinct raw names. Returns (alias rows, entities created by rule); unresolved get entity_id null."""
     import countrycode
 
-    known = set(reference_entities()["entity_id"])
-    aliases, index = _aliases(reference_dir()), _name_index(reference_dir())
+    ref_dir = ref_dir or reference_dir()
+    known = set(reference_entities(ref_dir)["entity_id"])
+    aliases, index = _aliases(ref_dir), _name_index(ref_dir)
     rows, created = [], {}
     pending = []
     for raw in sorted(set(n for n in names if n is not None)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from .. import entities as ent
@@ -11,13 +13,16 @@ from .common import staged
 
 
 def resolve_all(
-    names: dict[str, list[str]], wikidata_items: pl.DataFrame, reference_entities: pl.DataFrame
+    names: dict[str, list[str]],
+    wikidata_items: pl.DataFrame,
+    reference_entities: pl.DataFrame,
+    ref_dir: Path | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """names: source -> raw names; wikidata_items: label, iso3. Returns (entities, aliases incl. unresolved)."""
     alias_frames, created = [], [reference_entities]
     for source, raw in names.items():
         if raw:
-            a, c = ent.resolve_names(raw, source)
+            a, c = ent.resolve_names(raw, source, ref_dir)
             alias_frames.append(a)
             created.append(c)
     if wikidata_items.height:
@@ -29,7 +34,7 @@ def resolve_all(
             ).unique("raw_name")
         )
         rest = wikidata_items.filter(~pl.col("label").is_in(by_iso["label"].implode()))
-        a, c = ent.resolve_names(rest["label"].to_list(), "wikidata")
+        a, c = ent.resolve_names(rest["label"].to_list(), "wikidata", ref_dir)
         alias_frames.append(a)
         created.append(c)
     aliases = pl.concat(alias_frames) if alias_frames else pl.DataFrame(schema=ent.ALIAS_SCHEMA)
@@ -50,7 +55,8 @@ def build_entities(ctx: RunContext) -> dict:
             "sipri": (sipri["n"].to_list() if sipri.height else []) + (tiv["n"].to_list() if tiv.height else []),
             "unoda": unoda["n"].to_list() if unoda.height else [],
         }
-        entities, aliases = resolve_all(names, wd, ent.reference_entities())
+        ref_dir = ctx.settings.reference_dir
+        entities, aliases = resolve_all(names, wd, ent.reference_entities(ref_dir), ref_dir)
         unresolved = aliases.filter(pl.col("entity_id").is_null())
         replace_table(con, "entity", entities)
         replace_table(con, "entity_alias", aliases.filter(pl.col("entity_id").is_not_null()))
