@@ -290,3 +290,22 @@ def test_cli_query_and_status_read_the_lake(builds, pg_cluster, tmp_path):
     assert refused.returncode == 1 and not (tmp_path / "x.csv").exists()
     local = run(builds["home"], "query", "SELECT 1", "--at-snapshot", "1")
     assert local.returncode == 1 and "team warehouse" in local.stderr
+
+
+def test_the_dashboard_reads_the_lake_when_configured(builds, pg_cluster, monkeypatch, tmp_path):
+    from pipelines.dashboard import data
+
+    for k, v in builds["lake"].items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("ARMSFLOW_HOME", str(tmp_path / "no-local-file"))
+    data._LAKE.clear()
+    try:
+        [latest, _initial] = list_snapshots(builds["lake"]["ARMSFLOW_WAREHOUSE"])
+        path = data.warehouse_path()
+        assert not path.exists() and data.version(path)[1:] == ("ducklake", latest["snapshot_id"])
+        deals = data.query(path, "SELECT count(*) AS n FROM deal")["n"][0]
+        assert deals == latest["rows"]["deal"] and len(data.dyad_deals(path, "TUR", "PAK")) > 0
+    finally:
+        for con in data._LAKE:
+            con.close()
+        data._LAKE.clear()

@@ -19,7 +19,7 @@ def load(name: str, *args, **kwargs):
     """Run data.<name> on the published warehouse. The cache key includes the file's inode and mtime, so a
     refresh (an atomic rename of a new file) is picked up on the next interaction or reload."""
     path = data.warehouse_path()
-    if not path.exists():
+    if not path.exists() and data.lake_connection() is None:
         st.error(
             f"No published warehouse at {path}. Run `armsflow refresh` (or set ARMSFLOW_HOME to the folder "
             "that holds warehouse.duckdb), then reload this page."
