@@ -64,6 +64,17 @@ def check_header(source: str, name: str, header: list[str], required: list[str],
         )
 
 
+def quarantine_row(source: str, name: str, line_no: int, raw: str, reason: str) -> dict:
+    """One quarantine row (text_table.QUARANTINE_SCHEMA); the payload hash is filled in by the loader."""
+    return {
+        "source": source,
+        "payload_sha256": None,
+        "line_no": line_no,
+        "raw_text": raw,
+        "reason": f"{name} line {line_no}: {reason}",
+    }
+
+
 def to_int(value: str | None) -> int | None:
     """'' -> None; '12' or '12.0' -> 12; anything else raises ValueError."""
     if value is None or value == "" or value == ".":

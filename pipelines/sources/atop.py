@@ -12,7 +12,16 @@ from datetime import date
 
 import polars as pl
 
-from .alliance_files import alliance_schema, check_header, member_schema, partial_date, read_rows, to_int, unpack
+from .alliance_files import (
+    alliance_schema,
+    check_header,
+    member_schema,
+    partial_date,
+    quarantine_row,
+    read_rows,
+    to_int,
+    unpack,
+)
 from .text_table import QUARANTINE_SCHEMA
 
 SOURCE = "atop"
@@ -73,13 +82,7 @@ def _release(row: dict) -> str | None:
 
 
 def _quarantine_row(name: str, line_no: int, raw: str, reason: str) -> dict:
-    return {
-        "source": SOURCE,
-        "payload_sha256": None,
-        "line_no": line_no,
-        "raw_text": raw,
-        "reason": f"{name} line {line_no}: {reason}",
-    }
+    return quarantine_row(SOURCE, name, line_no, raw, reason)
 
 
 def _flags(row: dict) -> dict:
@@ -95,88 +98,80 @@ def _check_dates(start: date | None, end: date | None) -> str | None:
     return None
 
 
-def parse_member_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _member_record(name: str, line_no: int, row: dict) -> tuple[dict, str | None]:
+    entry, entry_p = partial_date(to_int(row["yrent"]), to_int(row["moent"]), to_int(row["dayent"]))
+    exit_, exit_p = partial_date(to_int(row["yrexit"]), to_int(row["moexit"]), to_int(row["dayexit"]))
+    rec = {
+        "dataset": SOURCE,
+        "alliance_id": to_int(row["atopid"]),
+        "cow_code": to_int(row["member"]),
+        "member_name": None,
+        "phase": to_int(row.get("phase")),
+        "entry_date": entry,
+        "entry_precision": entry_p,
+        "exit_date": exit_,
+        "exit_precision": exit_p,
+        **_flags(row),
+        "release": _release(row),
+        "source_file": name,
+        "line_no": line_no,
+    }
+    problem = (
+        _check_dates(entry, exit_)
+        or (None if rec["alliance_id"] else "atopid missing")
+        or (None if rec["cow_code"] else "member (COW state code) missing")
+    )
+    return rec, problem
+
+
+def _alliance_record(name: str, line_no: int, row: dict) -> tuple[dict, str | None]:
+    start, start_p = partial_date(to_int(row["begyr"]), to_int(row["begmo"]), to_int(row["begday"]))
+    end, end_p = partial_date(to_int(row["endyr"]), to_int(row["endmo"]), to_int(row["endday"]))
+    rec = {
+        "dataset": SOURCE,
+        "alliance_id": to_int(row["atopid"]),
+        "name": None,
+        "alliance_type": None,
+        "start_date": start,
+        "start_precision": start_p,
+        "end_date": end,
+        "end_precision": end_p,
+        "in_force_at_coverage_end": end is None,
+        **_flags(row),
+        "cow_alliance_id": to_int(row.get("cow4id")),
+        "release": _release(row),
+        "source_file": name,
+    }
+    return rec, _check_dates(start, end) or (None if rec["alliance_id"] else "atopid missing")
+
+
+def _parse_rows(name: str, data: bytes, required: list[str], record, schema: dict):
+    """Rows -> (records, quarantine): a wrong field count, an unreadable number or date, or a missing id."""
     header, rows = read_rows(SOURCE, name, data)
-    check_header(SOURCE, name, header, MEMBER_REQUIRED, KNOWN)
+    check_header(SOURCE, name, header, required, KNOWN)
     good, bad = [], []
     for line_no, raw, row in rows:
         if int(row["__fields__"]) != len(header):
             bad.append(_quarantine_row(name, line_no, raw, f"{row['__fields__']} fields, header has {len(header)}"))
             continue
         try:
-            entry, entry_p = partial_date(to_int(row["yrent"]), to_int(row["moent"]), to_int(row["dayent"]))
-            exit_, exit_p = partial_date(to_int(row["yrexit"]), to_int(row["moexit"]), to_int(row["dayexit"]))
-            rec = {
-                "dataset": SOURCE,
-                "alliance_id": to_int(row["atopid"]),
-                "cow_code": to_int(row["member"]),
-                "member_name": None,
-                "phase": to_int(row.get("phase")),
-                "entry_date": entry,
-                "entry_precision": entry_p,
-                "exit_date": exit_,
-                "exit_precision": exit_p,
-                **_flags(row),
-                "release": _release(row),
-                "source_file": name,
-                "line_no": line_no,
-            }
+            rec, problem = record(name, line_no, row)
         except ValueError as exc:
             bad.append(_quarantine_row(name, line_no, raw, f"unreadable number or impossible date ({exc})"))
             continue
-        problem = (
-            _check_dates(entry, exit_)
-            or (None if rec["alliance_id"] else "atopid missing")
-            or (None if rec["cow_code"] else "member (COW state code) missing")
-        )
         if problem:
             bad.append(_quarantine_row(name, line_no, raw, problem))
         else:
             good.append(rec)
-    return (
-        pl.DataFrame(good, schema=member_schema(), orient="row"),
-        pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row"),
-    )
+    return pl.DataFrame(good, schema=schema, orient="row"), pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row")
+
+
+def parse_member_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _parse_rows(name, data, MEMBER_REQUIRED, _member_record, member_schema())
 
 
 def parse_alliance_rows(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFrame]:
-    header, rows = read_rows(SOURCE, name, data)
-    check_header(SOURCE, name, header, ALLIANCE_REQUIRED, KNOWN)
-    good, bad = [], []
-    for line_no, raw, row in rows:
-        if int(row["__fields__"]) != len(header):
-            bad.append(_quarantine_row(name, line_no, raw, f"{row['__fields__']} fields, header has {len(header)}"))
-            continue
-        try:
-            start, start_p = partial_date(to_int(row["begyr"]), to_int(row["begmo"]), to_int(row["begday"]))
-            end, end_p = partial_date(to_int(row["endyr"]), to_int(row["endmo"]), to_int(row["endday"]))
-            rec = {
-                "dataset": SOURCE,
-                "alliance_id": to_int(row["atopid"]),
-                "name": None,
-                "alliance_type": None,
-                "start_date": start,
-                "start_precision": start_p,
-                "end_date": end,
-                "end_precision": end_p,
-                "in_force_at_coverage_end": end is None,
-                **_flags(row),
-                "cow_alliance_id": to_int(row.get("cow4id")),
-                "release": _release(row),
-                "source_file": name,
-            }
-        except ValueError as exc:
-            bad.append(_quarantine_row(name, line_no, raw, f"unreadable number or impossible date ({exc})"))
-            continue
-        problem = _check_dates(start, end) or (None if rec["alliance_id"] else "atopid missing")
-        if problem:
-            bad.append(_quarantine_row(name, line_no, raw, problem))
-        else:
-            good.append(rec)
-    return (
-        pl.DataFrame(good, schema=alliance_schema(), orient="row"),
-        pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row"),
-    )
+    return _parse_rows(name, data, ALLIANCE_REQUIRED, _alliance_record, alliance_schema())
 
 
 def parse(files: list[tuple[str, bytes]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

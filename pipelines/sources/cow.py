@@ -10,7 +10,16 @@ import re
 
 import polars as pl
 
-from .alliance_files import alliance_schema, check_header, member_schema, partial_date, read_rows, to_int, unpack
+from .alliance_files import (
+    alliance_schema,
+    check_header,
+    member_schema,
+    partial_date,
+    quarantine_row,
+    read_rows,
+    to_int,
+    unpack,
+)
 from .text_table import QUARANTINE_SCHEMA
 
 SOURCE = "cow"
@@ -42,13 +51,7 @@ FLAGS = ("defense", "neutrality", "nonaggression", "entente")
 
 
 def _q(name: str, line_no: int, raw: str, reason: str) -> dict:
-    return {
-        "source": SOURCE,
-        "payload_sha256": None,
-        "line_no": line_no,
-        "raw_text": raw,
-        "reason": f"{name} line {line_no}: {reason}",
-    }
+    return quarantine_row(SOURCE, name, line_no, raw, reason)
 
 
 def parse_member_file(name: str, data: bytes) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

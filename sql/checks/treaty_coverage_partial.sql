@@ -2,16 +2,8 @@
 -- severity: warn
 -- description: A treaty recorded only partially: loaded parties and signatories fall short of (or exceed) the depositary's published counts as of recorded_as_of.
 -- hint: Expected while the recording is partial (see pipelines/recorded/unoda/SOURCES.md); complete it from a citable depositary list and set claims_complete to true in data_contracts/reference/treaties.csv.
-WITH loaded AS (
-  SELECT t.treaty_id, t.claims_complete, t.recorded_as_of, t.depositary_parties, t.depositary_signatories,
-         (SELECT count(DISTINCT m.entity_id) FROM membership m
-           WHERE m.org_id = t.treaty_id AND m.role = 'party' AND m.start_date <= t.recorded_as_of
-             AND (m.end_date IS NULL OR m.end_date > t.recorded_as_of
-                  OR (t.depositary_counts_withdrawn AND m.closed_by = 'withdrawal'))) AS loaded_parties,
-         (SELECT count(DISTINCT m.entity_id) FROM membership m
-           WHERE m.org_id = t.treaty_id AND m.role = 'signatory' AND m.start_date <= t.recorded_as_of
-             AND (m.end_date IS NULL OR m.end_date > t.recorded_as_of)) AS loaded_signatories
-  FROM treaty t)
+-- The counts come from the view treaty_coverage (sql/marts/treaty_coverage.sql), so the rule and `armsflow status`
+-- can never disagree.
 SELECT treaty_id, recorded_as_of, depositary_parties, loaded_parties, depositary_signatories, loaded_signatories
-FROM loaded
-WHERE NOT claims_complete AND (loaded_parties <> depositary_parties OR loaded_signatories <> depositary_signatories)
+FROM treaty_coverage
+WHERE coverage = 'partial'
