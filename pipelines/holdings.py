@@ -47,12 +47,12 @@ def choose_loads(
                 loads[s] = Load("live")
             elif s not in held or (replay and s in requested):
                 loads[s] = Load("replay")
-            elif s in requested and notes is not None:
+            elif s in requested and notes is not None and held[s]["origin"] != "recording":
                 h = held[s]
+                live_hint = ", `--live` fetches it" if s in LIVE_SOURCES else ""
                 notes.append(
                     f"{s}: keeping {ORIGIN_WORDS.get(h['origin'], h['origin'])} ({h['requests']}); "
-                    f"`armsflow refresh --source {s} --replay` loads the bundled recording instead, "
-                    f"`--live` fetches it"
+                    f"`armsflow refresh --source {s} --replay` loads the bundled recording instead{live_hint}"
                 )
         return loads
 
