@@ -227,6 +227,17 @@ def cmd_export(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_diff(args, settings: Settings) -> int:
+    """Deals added, removed and changed between two kept releases of a source (pipelines/diff.py)."""
+    from .diff_report import diff_releases, render
+
+    with open_published(settings) as con:
+        old, new, diff = diff_releases(con, args.source, args.old, args.new)
+        labels = dict(con.execute("SELECT release_id, release_label FROM data_release").fetchall())
+    render(diff, old, new, labels, args.format)
+    return 0
+
+
 def _package_version() -> str:
     try:
         return version("armsflow")
@@ -304,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format")
     e.add_argument("--table", action="append", help="only this table (repeatable; default: every table)")
     e.set_defaults(func=cmd_export)
+    d = sub.add_parser("diff", help="deals added, removed and changed between two kept SIPRI releases, and renames")
+    d.add_argument("old", nargs="?", help="FROM release: id, unique id prefix or label word (default: second newest)")
+    d.add_argument("new", nargs="?", help="TO release (default: the newest)")
+    d.add_argument("--source", choices=("sipri",), default="sipri", help="the source whose releases to compare")
+    d.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    d.set_defaults(func=cmd_diff)
     return p
 
 
