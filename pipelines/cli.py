@@ -133,6 +133,9 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
 def cmd_refresh(args, settings: Settings) -> int:
     from .holdings import choose_loads
 
+    if getattr(args, "release", None):
+        return cmd_select_release(args, settings)
+
     chosen = set(args.source or SOURCES)
     mode = "live" if args.live else ("recorded, replayed on request" if args.replay else "offline")
     print(f"armsflow refresh ({mode}) for {', '.join(sorted(chosen))}; home {settings.home}", file=sys.stderr)
@@ -227,6 +230,15 @@ def cmd_export(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_select_release(args, settings: Settings) -> int:
+    """Make a kept older (or newer) release of a source current again; deals and marts follow."""
+    from .release_select import choose_release
+
+    source = (args.source or ["sipri"])[0] if isinstance(args.source, list) else args.source or "sipri"
+    command = f"refresh --release {args.release} --source {source}"
+    return _run(args, settings, command, choose_release(source, args.release), [])
+
+
 def cmd_diff(args, settings: Settings) -> int:
     """Deals added, removed and changed between two kept releases of a source (pipelines/diff.py)."""
     from .diff_report import diff_releases, render
@@ -277,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the bundled recordings for the chosen sources even over imported or live data",
     )
+    r.add_argument("--release", help="make this kept release current (id, id prefix or label word; see `status`)")
     _run_options(r)
     r.set_defaults(func=cmd_refresh)
     i = sub.add_parser(

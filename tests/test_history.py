@@ -126,3 +126,24 @@ def test_versions_extend_and_deals_at_reads_each_release():
     d = diff_deals(deals_at(v, "b1"), deals_at(v, "b3"))
     assert d.counts()["deals_to"] == d.counts()["deals_from"] - d.counts()["removed"] + d.counts()["added"]
     assert d.counts()["changed_deals"] == 1 and d.counts()["added"] == 1
+
+
+@pytest.mark.integration
+def test_release_switches_back_and_forth(published_home, tmp_path, capsys):
+    _import(tmp_path, "a.json", api_response(API_ROWS))
+    _import(tmp_path, "b.json", api_response(API_B))
+    db = str(published_home / "warehouse.duckdb")
+    with duckdb.connect(db, read_only=True) as con:
+        rel_a, rel_b = [r[0] for r in con.execute("SELECT release_id FROM data_release ORDER BY 1").fetchall()[-2:]]
+        versions = con.execute("SELECT count(*) FROM deal_version").fetchone()[0]
+    for release, present, absent in ((rel_a, "71009", "71010"), (rel_b, "71010", "71009"), (rel_a[:18], "71009", "")):
+        assert main(["refresh", "--release", release, "--accept-smaller"]) == 0  # contracts and rules run
+        with duckdb.connect(db, read_only=True) as con:
+            keys = {r[0] for r in con.execute("SELECT deal_id FROM deal").fetchall()}
+            assert present in keys and absent not in keys and len(keys) == 9
+            mart = {r[0] for r in con.execute("SELECT deal_id FROM mart_transfer_enriched").fetchall()}
+            assert mart == keys  # the marts follow
+            assert con.execute("SELECT count(*) FROM deal_version").fetchone()[0] == versions  # no new versions
+            assert con.execute("SELECT count(*) FROM data_release").fetchone()[0] == 3
+        capsys.readouterr()
+        assert main(["check", "--no-contracts"]) == 0
