@@ -121,6 +121,13 @@ def _summary(summary, settings: Settings, notes: list[str]) -> str:
 
 
 def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> int:
+    if not getattr(args, "force", False):
+        from .noop import try_noop
+
+        message = try_noop(settings, command, choose, wait=args.wait)
+        if message:
+            print(message)
+            return 0
     from .runner import run
 
     summary = run(
@@ -289,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the bundled recordings for the chosen sources even over imported or live data",
     )
+    r.add_argument("--force", action="store_true", help="rebuild even when nothing changed (no new data, same code)")
     r.add_argument("--release", help="make this kept release current (id, id prefix or label word; see `status`)")
     _run_options(r)
     r.set_defaults(func=cmd_refresh)

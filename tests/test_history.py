@@ -147,3 +147,32 @@ def test_release_switches_back_and_forth(published_home, tmp_path, capsys):
             assert con.execute("SELECT count(*) FROM data_release").fetchone()[0] == 3
         capsys.readouterr()
         assert main(["check", "--no-contracts"]) == 0
+
+
+@pytest.mark.integration
+def test_noop_refresh_touches_nothing_and_force_rebuilds(published_home, tmp_path, capsys, monkeypatch):
+    from pipelines.config import load_settings
+    from pipelines.runs import identity, read_run_log
+
+    published = published_home / "warehouse.duckdb"
+    before = identity(published)
+    assert main(["refresh"]) == 0
+    assert "Nothing to do" in capsys.readouterr().out
+    assert identity(published) == before  # same inode, size and mtime: not copied, not replaced
+    assert read_run_log(load_settings())[-1]["outcome"] == "no-op"
+    assert not (published_home / "builds").exists() or not any((published_home / "builds").iterdir())
+    # a changed reference file is a reason to rebuild
+    import shutil
+
+    from pipelines.config import CONTRACTS_DIR
+
+    ref = tmp_path / "reference"
+    shutil.copytree(CONTRACTS_DIR / "reference", ref)
+    (ref / "NOTES.txt").write_text("a local note\n")
+    monkeypatch.setenv("ARMSFLOW_REFERENCE_DIR", str(ref))
+    assert main(["refresh", "--no-contracts"]) == 0
+    assert "Nothing to do" not in capsys.readouterr().out and identity(published) != before
+    rebuilt = identity(published)
+    assert main(["refresh", "--no-contracts"]) == 0 and identity(published) == rebuilt  # now a no-op again
+    assert main(["refresh", "--no-contracts", "--force"]) == 0 and identity(published) != rebuilt
+    assert read_run_log(load_settings())[-1]["published"] is True
