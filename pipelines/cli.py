@@ -60,6 +60,10 @@ def cmd_status(args, settings: Settings) -> int:
                 f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined"
             )
         print()
+        from .release_status import print_releases
+
+        print_releases(con)
+        print()
         print_coverage(con)
         counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SUMMARY_TABLES]
         print()

@@ -147,6 +147,19 @@ def test_release_switches_back_and_forth(published_home, tmp_path, capsys):
             assert con.execute("SELECT count(*) FROM data_release").fetchone()[0] == 3
         capsys.readouterr()
         assert main(["check", "--no-contracts"]) == 0
+        with duckdb.connect(db, read_only=True) as con:
+            orphans = con.execute(
+                "SELECT count(*) FROM delivery d LEFT JOIN load_manifest m ON m.sha256 = d.payload_sha256 "
+                "AND m.batch_id = (SELECT max(batch_id) FROM load_manifest WHERE source = 'sipri') "
+                "WHERE m.sha256 IS NULL OR d.source_release IS NULL"
+            ).fetchone()[0]
+        assert orphans == 0  # every delivery row names its payload and release
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    listing = [line for line in capsys.readouterr().out.splitlines() if " sipri " in line]
+    assert [line.split()[:2] for line in listing if line.startswith(" *")] == [["*", "sipri"]]
+    current = next(line for line in listing if line.startswith(" *"))
+    assert rel_a in current and any(rel_b in line for line in listing)
 
 
 @pytest.mark.integration

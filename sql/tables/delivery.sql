@@ -6,5 +6,7 @@ CREATE OR REPLACE TABLE delivery (
     numbers_delivered_is_estimate  BOOLEAN,
     delivery_year_is_estimate      BOOLEAN,
     tiv_delivered                  DOUBLE,
+    payload_sha256                 VARCHAR,   -- provenance: the payload (raw/sipri/<sha256>.*) the row was read from
+    source_release                 VARCHAR,   -- and its release label
     PRIMARY KEY (deal_id, delivery_year)
 );
