@@ -5,9 +5,14 @@ Matching, in order:
    unchanged legacy deal keeps its key and matches here too.
 2. Only when at least one release is a legacy export (no deal ID), deals left unmatched are paired by the rule
    (supplier entity, recipient entity, designation, order year), entities rather than spellings so a renamed
-   party still matches. Where a rule group holds several deals on a side, ties are broken by numbers ordered
-   (or delivered, for the API format, which has no numbers ordered), then by description. A group still holding
-   more than one candidate is not guessed: its deals are listed as ``ambiguous`` and count as removed/added.
+   party still matches, and the designation compared without case, accents and punctuation (``AMX-13-75`` =
+   ``AMX-13/75``, ``Alize`` = ``Alizé``). Where a rule group holds several deals on a side, ties are broken by
+   numbers ordered (or delivered, for the API format, which has no numbers ordered), then by description. A group
+   still holding more than one candidate is not guessed: its deals are listed as ``ambiguous`` and count as
+   removed/added.
+3. Last, deals whose designation SIPRI re-spelled (``Ouragan`` -> ``MD-450 Ouragan``) are paired when
+   (supplier, recipient, order year, numbers) picks exactly one deal on each side; the designation change is
+   then reported as a changed field.
 
 So the identity always holds: deals in TO = deals in FROM - removed + added.
 """
@@ -20,10 +25,15 @@ import polars as pl
 
 from .history import VERSION_FIELDS
 
-RULE = ["supplier_id", "recipient_id", "designation", "order_year"]
-TIE_BREAKS = [["_numbers"], ["_numbers", "description"]]
+RULE = ["supplier_id", "recipient_id", "_designation", "order_year"]
+PASSES = [
+    RULE,
+    [*RULE, "_numbers"],
+    [*RULE, "_numbers", "description"],
+    ["supplier_id", "recipient_id", "order_year", "_numbers"],
+]
 NAME_FIELDS = ("supplier_name", "recipient_name")
-API_ONLY = {"armament_category", "tiv_unit_new"}
+API_ONLY = {"armament_category", "tiv_unit_new", "local_production"}
 LEGACY_ONLY = {"numbers_ordered", "tiv_order", "comments"}
 IDS = ("supplier_id", "recipient_id")
 ROW_SCHEMA = {
@@ -84,7 +94,10 @@ class Diff:
 def _side(frame: pl.DataFrame) -> pl.DataFrame:
     if "numbers_ordered" not in frame.columns:
         frame = frame.with_columns(numbers_ordered=pl.lit(None, pl.Int64))
-    return frame.with_columns(_numbers=pl.coalesce("numbers_ordered", "numbers_delivered"))
+    return frame.with_columns(
+        _numbers=pl.coalesce("numbers_ordered", "numbers_delivered"),
+        _designation=pl.col("designation").str.normalize("NFKD").str.to_lowercase().str.replace_all(r"[^a-z0-9]", ""),
+    )
 
 
 def _unique_pairs(old: pl.DataFrame, new: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -104,8 +117,8 @@ def match(old: pl.DataFrame, new: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFr
         return pairs, none
     o = _side(old).join(pairs, left_on="deal_key", right_on="key_from", how="anti")
     n = _side(new).join(pairs, left_on="deal_key", right_on="key_to", how="anti")
-    for extra in [[], *TIE_BREAKS]:
-        found = _unique_pairs(o, n, RULE + extra)
+    for keys in PASSES:
+        found = _unique_pairs(o, n, keys)
         pairs = pl.concat([pairs, found])
         o = o.join(found, left_on="deal_key", right_on="key_from", how="anti")
         n = n.join(found, left_on="deal_key", right_on="key_to", how="anti")
