@@ -130,7 +130,7 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
 
         message = try_noop(settings, command, choose, wait=args.wait)
         if message:
-            print(message)
+            print("\n".join([message, *(f"  note: {n}" for n in notes)]))
             return 0
     from .runner import run
 

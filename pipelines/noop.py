@@ -7,6 +7,7 @@ under a second. The fingerprint is written into the build as ``build_info`` by t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .config import REPO_ROOT, Settings
+from .errors import RunLocked
 
 CODE_GLOBS = (("pipelines", "*.py"), ("sql", "*.sql"), ("data_contracts/suites", "*.json"))
 
@@ -59,13 +61,21 @@ def published_fingerprint(settings: Settings) -> dict[str, str]:
 
 def try_noop(settings: Settings, command: str, choose, wait: bool = False) -> str | None:
     """Under the run lock: a message and a `no-op` run record if nothing would change, else None (run normally)."""
-    from .runs import log_run, new_run_id, run_lock, stderr_progress
+    from .runs import log_run, new_run_id, run_lock, stderr_progress, sweep
 
     if not settings.published_path.exists() or settings.target.is_ducklake:
         return None
     started, started_at = time.perf_counter(), datetime.now(timezone.utc)
     run_id = new_run_id("cli")
-    with run_lock(settings, run_id, command, wait, stderr_progress):
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(run_lock(settings, run_id, command, wait, stderr_progress))
+        except RunLocked as exc:  # recorded as the runner records a refused run
+            refused = {"run_id": run_id, "command": command, "sources": [], "published": False}
+            refused |= {"error": str(exc).split(":")[0], "started_at": started_at.isoformat()}
+            log_run(settings, {**refused, "seconds": round(time.perf_counter() - started, 3)})
+            raise
+        sweep(settings)  # a crashed run's residue goes even when there is nothing to rebuild
         if choose(settings):
             return None
         built_from = published_fingerprint(settings)

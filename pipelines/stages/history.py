@@ -12,7 +12,7 @@ import polars as pl
 from ..diff import ROW_SCHEMA, diff_deals
 from ..history import advance_versions, deals_at, release_of_batch, releases
 from ..runs import RunContext
-from ..warehouse import connect, ensure_tables, insert, replace_table, table_frame
+from ..warehouse import connect, ensure_tables, insert, replace_table, table_exists, table_frame
 
 SOURCE = "sipri"
 
@@ -64,7 +64,10 @@ def build_history(ctx: RunContext) -> dict:
                         ctx.run_id,
                     ],
                 )
-        n = refresh_release_diff(con)
+        if recorded and table_exists(con, "release_diff"):  # it changes only when a new release is recorded
+            n = con.execute("SELECT count(*) FROM release_diff").fetchone()[0]
+        else:
+            n = refresh_release_diff(con)
         total = con.execute("SELECT count(*) FROM deal_version").fetchone()[0]
         return {"release": current, "new_release": not recorded, "deal_versions": total, "release_diff_rows": n}
 
