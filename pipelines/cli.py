@@ -33,6 +33,13 @@ def cmd_query(args, settings: Settings) -> int:
 
 
 def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> int:
+    if not getattr(args, "force", False):
+        from .noop import try_noop
+
+        message = try_noop(settings, command, choose, wait=args.wait)
+        if message:
+            print("\n".join([message, *(f"  note: {n}" for n in notes)]))
+            return 0
     from .runner import run
 
     summary = run(
@@ -44,6 +51,9 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
 
 def cmd_refresh(args, settings: Settings) -> int:
     from .holdings import choose_loads
+
+    if getattr(args, "release", None):
+        return cmd_select_release(args, settings)
 
     chosen = set(args.source or SOURCES)
     mode = "live" if args.live else ("recorded, replayed on request" if args.replay else "offline")
@@ -139,6 +149,26 @@ def cmd_export(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_select_release(args, settings: Settings) -> int:
+    """Make a kept older (or newer) release of a source current again; deals and marts follow."""
+    from .release_select import choose_release
+
+    source = (args.source or ["sipri"])[0] if isinstance(args.source, list) else args.source or "sipri"
+    command = f"refresh --release {args.release} --source {source}"
+    return _run(args, settings, command, choose_release(source, args.release), [])
+
+
+def cmd_diff(args, settings: Settings) -> int:
+    """Deals added, removed and changed between two kept releases of a source (pipelines/diff.py)."""
+    from .diff_report import diff_releases, render
+
+    with open_published(settings) as con:
+        old, new, diff = diff_releases(con, args.source, args.old, args.new)
+        labels = dict(con.execute("SELECT release_id, release_label FROM data_release").fetchall())
+    render(diff, old, new, labels, args.format)
+    return 0
+
+
 def _package_version() -> str:
     try:
         return version("armsflow")
@@ -178,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the bundled recordings for the chosen sources even over imported or live data",
     )
+    r.add_argument("--force", action="store_true", help="rebuild even when nothing changed (no new data, same code)")
+    r.add_argument("--release", help="make this kept release current (id, id prefix or label word; see `status`)")
     _run_options(r)
     r.set_defaults(func=cmd_refresh)
     i = sub.add_parser(
@@ -218,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_export)
     for extra in (dashboard, dictionary):  # `dashboard` (Streamlit) and `docs` (the data dictionary)
         extra.add_parser(sub)
+    d = sub.add_parser("diff", help="deals added, removed and changed between two kept SIPRI releases, and renames")
+    d.add_argument("old", nargs="?", help="FROM release: id, unique id prefix or label word (default: second newest)")
+    d.add_argument("new", nargs="?", help="TO release (default: the newest)")
+    d.add_argument("--source", choices=("sipri",), default="sipri", help="the source whose releases to compare")
+    d.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    d.set_defaults(func=cmd_diff)
     return p
 
 

@@ -234,6 +234,10 @@ def _execute(
         )
     record["published"] = True
     record["seconds"] = round(time.perf_counter() - started, 3)
+    with connect(ctx.build_path) as con:
+        from .noop import write_build_info
+
+        write_build_info(con, ctx.settings, ctx.run_id)
     write_run_table(ctx, record)
     try:
         summary.snapshot_id = publish(ctx)

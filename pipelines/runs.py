@@ -37,11 +37,15 @@ def stderr_progress(message: str) -> None:
 class Load:
     """How a source gets new data in this run: fetched live, replayed from the bundled recording, or a user's file."""
 
-    mode: str  # live | replay | file
+    mode: str  # live | replay | file | release (a kept batch re-landed: pipelines/release_select.py)
     paths: tuple[Path, ...] = ()
+    batch_id: str | None = None  # mode release: the kept batch whose payloads become current again
+    kept_origin: str | None = None  # mode release: that batch's origin
 
     @property
     def origin(self) -> str:
+        if self.mode == "release":
+            return self.kept_origin or "import"
         return {"live": "live", "replay": "recording", "file": "import"}[self.mode]
 
 

@@ -44,6 +44,10 @@ def print_status(settings: Settings) -> int:
                 f"    rows: {rows_in or 0:,} in, {loaded or 0:,} loaded, {quarantined or 0:,} quarantined"
             )
         print()
+        from .release_status import print_releases
+
+        print_releases(con)
+        print()
         print_coverage(con)
         counts = [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SUMMARY_TABLES]
         print()

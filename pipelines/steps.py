@@ -11,6 +11,7 @@ from .plan import Step
 from .stages.alliances import build_alliances
 from .stages.deals import build_deals
 from .stages.entity import build_entities
+from .stages.history import build_history
 from .stages.marts import mart_step
 from .stages.memberships import build_membership, build_nuclear_status
 from .stages.raw import raw_step
@@ -74,6 +75,15 @@ STEPS: list[Step] = [
         "SIPRI deals and their deliveries per year",
         kinds=("polars", "duckdb"),
         tables=("deal", "delivery"),
+    ),
+    Step(
+        "deal_history",
+        "warehouse",
+        ("deal",),
+        build_history,
+        "SIPRI release history: deal versions kept per release, the diff of the two newest releases",
+        kinds=("polars", "duckdb"),
+        tables=("deal_version", "data_release", "release_diff"),
     ),
     Step(
         "treaty_action",

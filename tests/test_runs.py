@@ -42,10 +42,21 @@ def test_concurrent_writers_never_publish_a_mixed_warehouse(published_home, file
     assert residue(published_home) == []
 
 
+def holding_the_lock(home, proc, seconds: float = 60) -> None:
+    """Wait until proc has written itself into the run lock (a fixed sleep is too short on a busy machine)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        lock = home / "run.lock"
+        if lock.exists() and f'"pid": {proc.pid}' in lock.read_text():
+            return
+        time.sleep(0.02)
+    raise AssertionError("the first run never took the lock")
+
+
 def test_wait_queues_the_second_writer(published_home, files):
     legacy, api = files
     first = start(published_home, "import-sipri", str(legacy), "--no-contracts", "--accept-smaller")
-    time.sleep(0.3)
+    holding_the_lock(published_home, first)
     second = run(published_home, "import-sipri", str(api), "--no-contracts", "--accept-smaller", "--wait")
     first.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0, second.stderr
@@ -53,9 +64,9 @@ def test_wait_queues_the_second_writer(published_home, files):
 
 
 def test_two_refreshes_at_once_one_does_the_work(published_home):
-    first = start(published_home, "refresh", "--no-contracts")
+    first = start(published_home, "refresh", "--no-contracts", "--force")  # --force: nothing new would be a no-op
     time.sleep(0.3)
-    second = run(published_home, "refresh", "--no-contracts")
+    second = run(published_home, "refresh", "--no-contracts", "--force")
     first.communicate(timeout=300)
     assert sorted([first.returncode, second.returncode]) == [0, 1]
     log = [json.loads(line) for line in (published_home / "runs.jsonl").read_text().splitlines()]

@@ -118,6 +118,8 @@ def api_deals(api: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFra
         "numbers_delivered_is_estimate",
         "delivery_year_is_estimate",
         "tiv_delivered",
+        "payload_sha256",  # provenance: the payload and release each row was read from
+        "source_release",
     )
     return deals, deliveries, q
 
@@ -126,10 +128,12 @@ def legacy_deals(legacy: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per deal with totals; the per-year split is unknown, so deliveries carry only the years."""
     if legacy.height == 0:
         return pl.DataFrame(), pl.DataFrame()
-    years = legacy.select("deal_id", pl.col("delivery_years").fill_null("").str.split("; ").alias("y")).explode("y")
+    years = legacy.select(
+        "deal_id", "payload_sha256", "source_release", pl.col("delivery_years").fill_null("").str.split("; ").alias("y")
+    ).explode("y")
     years = years.filter(pl.col("y") != "").with_columns(pl.col("y").cast(pl.Int32))
     deliveries = (
-        years.select("deal_id", delivery_year="y")
+        years.select("deal_id", "payload_sha256", "source_release", delivery_year="y")
         .unique()
         .with_columns(
             numbers_delivered=pl.lit(None, pl.Int64),

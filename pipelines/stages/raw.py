@@ -113,6 +113,10 @@ def raw_step(source: str):
         load: Load | None = ctx.loads.get(source)
         if load is None:
             return {"kept": "current data"}
+        if load.mode == "release":
+            from ..release_select import reland_batch
+
+            return reland_batch(ctx, source, load.batch_id, new_batch_id(source))
         if load.mode == "live":
             payloads = fetch_live(live_plan(ctx.settings, source), ctx.settings, ctx.progress)
             formats = [FORMATS[source]] * len(payloads)

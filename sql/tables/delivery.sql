@@ -6,6 +6,8 @@ CREATE OR REPLACE TABLE delivery (
     numbers_delivered_is_estimate  BOOLEAN,
     delivery_year_is_estimate      BOOLEAN,
     tiv_delivered                  DOUBLE,
+    payload_sha256                 VARCHAR,   -- provenance: the payload (raw/sipri/<sha256>.*) the row was read from
+    source_release                 VARCHAR,   -- and its release label
     PRIMARY KEY (deal_id, delivery_year)
 );
 COMMENT ON TABLE delivery IS 'One row per SIPRI deal and delivery year; legacy exports give only the years, so their per-year figures stay NULL.';

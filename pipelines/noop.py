@@ -1,0 +1,101 @@
+"""No-op refresh: when no source gets new data and the code and reference files are those the published
+warehouse was built from, a refresh has nothing to do. It says so without copying, rebuilding or re-validating.
+
+Imports only duckdb and the standard library (plus ``runs`` for the lock), so the whole process stays well
+under a second. The fingerprint is written into the build as ``build_info`` by the runner before publishing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import duckdb
+
+from .config import REPO_ROOT, Settings
+from .errors import RunLocked
+
+CODE_GLOBS = (("pipelines", "*.py"), ("sql", "*.sql"), ("data_contracts/suites", "*.json"))
+
+
+def _tree_hash(root: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob(pattern)) if root.exists() else []:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def fingerprint(settings: Settings) -> dict[str, str]:
+    """Package version + hash of the code (pipelines/**/*.py, sql/, GX suites) + hash of the reference files."""
+    try:
+        package = version("armsflow")
+    except PackageNotFoundError:
+        package = "unknown"
+    code = hashlib.sha256("|".join(_tree_hash(REPO_ROOT / d, g) for d, g in CODE_GLOBS).encode()).hexdigest()
+    reference = _tree_hash(settings.reference_dir, "*")
+    return {"package_version": package, "code_sha256": code, "reference_sha256": reference}
+
+
+def write_build_info(con, settings: Settings, run_id: str) -> None:
+    """The published file's fingerprint, compared by the next refresh (called by the runner before publishing)."""
+    con.execute(
+        "CREATE OR REPLACE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);"
+        "COMMENT ON TABLE build_info IS 'What this warehouse was built from: package version, code and reference "
+        "file hashes, run id; a refresh with the same inputs and no new data is a no-op.'"
+    )
+    rows = {**fingerprint(settings), "run_id": run_id}
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", list(rows.items()))
+
+
+def published_fingerprint(settings: Settings) -> dict[str, str]:
+    try:
+        with duckdb.connect(str(settings.published_path), read_only=True) as con:
+            return dict(con.execute("SELECT key, value FROM build_info WHERE key <> 'run_id'").fetchall())
+    except duckdb.Error:
+        return {}
+
+
+def try_noop(settings: Settings, command: str, choose, wait: bool = False) -> str | None:
+    """Under the run lock: a message and a `no-op` run record if nothing would change, else None (run normally)."""
+    from .runs import log_run, new_run_id, run_lock, stderr_progress, sweep
+
+    if not settings.published_path.exists() or settings.target.is_ducklake:
+        return None
+    started, started_at = time.perf_counter(), datetime.now(timezone.utc)
+    run_id = new_run_id("cli")
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(run_lock(settings, run_id, command, wait, stderr_progress))
+        except RunLocked as exc:  # recorded as the runner records a refused run
+            refused = {"run_id": run_id, "command": command, "sources": [], "published": False}
+            refused |= {"error": str(exc).split(":")[0], "started_at": started_at.isoformat()}
+            log_run(settings, {**refused, "seconds": round(time.perf_counter() - started, 3)})
+            raise
+        sweep(settings)  # a crashed run's residue goes even when there is nothing to rebuild
+        if choose(settings):
+            return None
+        built_from = published_fingerprint(settings)
+        if not built_from or built_from != fingerprint(settings):
+            return None
+        seconds = round(time.perf_counter() - started, 3)
+        log_run(
+            settings,
+            {
+                "run_id": run_id,
+                "command": command,
+                "sources": [],
+                "published": False,
+                "outcome": "no-op",
+                "error": "no-op: no new data, same code and reference files as the published warehouse",
+                "started_at": started_at.isoformat(),
+                "seconds": seconds,
+            },
+        )
+    return (
+        f"Nothing to do: no source has new data and the code and reference files are those {settings.published_path} "
+        f"was built from; it was left as it is ({seconds:.3f} s). `armsflow refresh --force` rebuilds anyway."
+    )
