@@ -25,7 +25,7 @@ run: install
 	@echo "\nNext: $(BIN)/armsflow --help  (or: source $(BIN)/activate, then armsflow status)"
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not integration"
