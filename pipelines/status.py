@@ -61,7 +61,7 @@ def print_status(settings: Settings) -> int:
     print(f"\nchecks of the published run: {passed} passed, {errors} blocking failures, {warns} warning{plural}")
     if settings.target.is_ducklake:
         from .targets import redact
-        from .targets.ducklake import list_snapshots
+        from .targets.lake_admin import list_snapshots
 
         print(f"\nteam warehouse {redact(settings.target.uri)} (data {settings.target.data_path}), snapshots:")
         for snap in list_snapshots(settings.target.uri, settings.target.data_path)[:10]:

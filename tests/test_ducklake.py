@@ -19,7 +19,8 @@ from pipelines.config import REPO_ROOT, load_settings
 from pipelines.publish import build_tables_and_releases, publish
 from pipelines.runs import RunContext, identity
 from pipelines.targets import Target, parse_target
-from pipelines.targets.ducklake import LakeError, connect_reader, list_snapshots, maintain_lake, publish_to_ducklake
+from pipelines.targets.ducklake import LakeError, connect_reader, publish_to_ducklake
+from pipelines.targets.lake_admin import list_snapshots, maintain_lake
 from tests.conftest import refreshed_home
 from tests.lake_proc import WATCH_SQL
 
