@@ -45,7 +45,9 @@ def write_build_info(con, settings: Settings, run_id: str) -> None:
     con.execute(
         "CREATE OR REPLACE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);"
         "COMMENT ON TABLE build_info IS 'What this warehouse was built from: package version, code and reference "
-        "file hashes, run id; a refresh with the same inputs and no new data is a no-op.'"
+        "file hashes, run id; a refresh with the same inputs and no new data is a no-op.';"
+        "COMMENT ON COLUMN build_info.key IS 'package_version, code_sha256, reference_sha256 or run_id';"
+        "COMMENT ON COLUMN build_info.value IS 'Its value for this published warehouse'"
     )
     rows = {**fingerprint(settings), "run_id": run_id}
     con.executemany("INSERT INTO build_info VALUES (?, ?)", list(rows.items()))

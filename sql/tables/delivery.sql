@@ -17,3 +17,5 @@ COMMENT ON COLUMN delivery.numbers_delivered IS 'Items delivered in that year (N
 COMMENT ON COLUMN delivery.numbers_delivered_is_estimate IS 'TRUE when SIPRI marks the yearly number as an estimate.';
 COMMENT ON COLUMN delivery.delivery_year_is_estimate IS 'TRUE when SIPRI marks the delivery year as uncertain.';
 COMMENT ON COLUMN delivery.tiv_delivered IS 'TIV delivered in that year, in millions (NULL when unknown, never 0 for unknown).';
+COMMENT ON COLUMN delivery.payload_sha256 IS 'SHA-256 of the payload this row was read from (raw/sipri/<sha256>.*): provenance.';
+COMMENT ON COLUMN delivery.source_release IS 'The SIPRI release (label) this row belongs to.';
