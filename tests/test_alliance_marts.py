@@ -65,3 +65,32 @@ def test_readme_defense_query_names_alliances(con):
                           FROM mart_transfer_enriched WHERE atop_defense OR cow_defense
                           GROUP BY supplier ORDER BY deals DESC, supplier""").fetchall()
     assert rows and all(r[2] for r in rows)
+
+
+def test_import_alliances_lands_each_file_and_counts_reconcile(published_home, capsys):
+    """`armsflow import-alliances` with ATOP 5.1 (member + alliance) and COW v4.1 files: raw, manifest, tables."""
+    from pathlib import Path
+
+    from pipelines.cli import main
+
+    fixtures = Path(__file__).parent / "fixtures" / "alliances"
+    files = [fixtures / n for n in ("atop5_1m.csv", "atop5_1a.csv", "alliance_v4.1_by_member.csv")]
+    assert main(["import-alliances", *map(str, files), "--no-contracts", "--accept-smaller"]) == 0
+    with duckdb.connect(str(published_home / "warehouse.duckdb"), read_only=True) as c:
+        manifest = c.execute(
+            "SELECT source, request_name, origin, rows_in, rows_loaded, rows_quarantined FROM load_manifest "
+            "WHERE source IN ('atop', 'cow') AND batch_id IN (SELECT max(batch_id) FROM load_manifest GROUP BY source) "
+            "ORDER BY source, request_name"
+        ).fetchall()
+        assert [(s, r, o) for s, r, o, *_ in manifest] == [
+            ("atop", "import:atop5_1a.csv", "import"),
+            ("atop", "import:atop5_1m.csv", "import"),
+            ("cow", "import:alliance_v4.1_by_member.csv", "import"),
+        ]
+        assert all(n_in == loaded + quarantined and n_in > 0 for *_, n_in, loaded, quarantined in manifest)
+        lines = {f"import:{f.name}": len(f.read_text().strip().splitlines()) - 1 for f in files}
+        assert {r: n_in for _, r, _, n_in, _, _ in manifest} == lines  # every data line counted
+        assert c.execute("SELECT count(*) FROM alliance_member").fetchall()[0][0] > 0
+    capsys.readouterr()
+    assert main(["import-alliances", str(fixtures / "no-such.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err
