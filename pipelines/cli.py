@@ -33,18 +33,23 @@ def cmd_query(args, settings: Settings) -> int:
 
 
 def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> int:
-    if not getattr(args, "force", False):
-        from .noop import try_noop
-
-        message = try_noop(settings, command, choose, wait=args.wait)
-        if message:
-            print("\n".join([message, *(f"  note: {n}" for n in notes)]))
-            return 0
     from .runner import run
 
     summary = run(
-        settings, command, choose, contracts=not args.no_contracts, accept_smaller=args.accept_smaller, wait=args.wait
+        settings,
+        command,
+        choose,
+        contracts=not args.no_contracts,
+        accept_smaller=args.accept_smaller,
+        wait=args.wait,
+        force=getattr(args, "force", True),
     )
+    if summary.noop:
+        from .noop import NOOP_MESSAGE
+
+        message = NOOP_MESSAGE.format(path=settings.published_path, seconds=summary.seconds)
+        print("\n".join([message, *(f"  note: {n}" for n in notes)]))
+        return 0
     print(run_summary(summary, settings, notes))
     return 0
 

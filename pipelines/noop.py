@@ -7,17 +7,13 @@ under a second. The fingerprint is written into the build as ``build_info`` by t
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import time
-from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
 
 from .config import REPO_ROOT, Settings
-from .errors import RunLocked
 
 CODE_GLOBS = (("pipelines", "*.py"), ("sql", "*.sql"), ("data_contracts/suites", "*.json"))
 
@@ -61,43 +57,16 @@ def published_fingerprint(settings: Settings) -> dict[str, str]:
         return {}
 
 
-def try_noop(settings: Settings, command: str, choose, wait: bool = False) -> str | None:
-    """Under the run lock: a message and a `no-op` run record if nothing would change, else None (run normally)."""
-    from .runs import log_run, new_run_id, run_lock, stderr_progress, sweep
-
+def unchanged(settings: Settings) -> bool:
+    """The published warehouse was built from this code and these reference files (call under the run lock,
+    after deciding that no source has new data: then a refresh has nothing to do)."""
     if not settings.published_path.exists() or settings.target.is_ducklake:
-        return None
-    started, started_at = time.perf_counter(), datetime.now(timezone.utc)
-    run_id = new_run_id("cli")
-    with contextlib.ExitStack() as stack:
-        try:
-            stack.enter_context(run_lock(settings, run_id, command, wait, stderr_progress))
-        except RunLocked as exc:  # recorded as the runner records a refused run
-            refused = {"run_id": run_id, "command": command, "sources": [], "published": False}
-            refused |= {"error": str(exc).split(":")[0], "started_at": started_at.isoformat()}
-            log_run(settings, {**refused, "seconds": round(time.perf_counter() - started, 3)})
-            raise
-        sweep(settings)  # a crashed run's residue goes even when there is nothing to rebuild
-        if choose(settings):
-            return None
-        built_from = published_fingerprint(settings)
-        if not built_from or built_from != fingerprint(settings):
-            return None
-        seconds = round(time.perf_counter() - started, 3)
-        log_run(
-            settings,
-            {
-                "run_id": run_id,
-                "command": command,
-                "sources": [],
-                "published": False,
-                "outcome": "no-op",
-                "error": "no-op: no new data, same code and reference files as the published warehouse",
-                "started_at": started_at.isoformat(),
-                "seconds": seconds,
-            },
-        )
-    return (
-        f"Nothing to do: no source has new data and the code and reference files are those {settings.published_path} "
-        f"was built from; it was left as it is ({seconds:.3f} s). `armsflow refresh --force` rebuilds anyway."
-    )
+        return False
+    built_from = published_fingerprint(settings)
+    return bool(built_from) and built_from == fingerprint(settings)
+
+
+NOOP_MESSAGE = (
+    "Nothing to do: no source has new data and the code and reference files are those {path} was built from; it "
+    "was left as it is ({seconds:.3f} s). `armsflow refresh --force` rebuilds anyway."
+)

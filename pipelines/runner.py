@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import duckdb
-import polars as pl
 
 from . import checks
 from .config import SOURCES, Settings
 from .errors import ArmsflowError, ChecksFailed, DiskError, RunLocked
+from .noop import unchanged
 from .plan import Step, plan
 from .publish import publish
 from .runs import (
@@ -34,8 +34,6 @@ from .runs import (
     stderr_progress,
     sweep,
 )
-from .stages.common import current_batch_ids
-from .steps import STEPS
 from .warehouse import connect, ensure_tables, run_sql_file
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
@@ -50,10 +48,13 @@ class RunSummary:
     published: bool = False
     seconds: float = 0.0
     snapshot_id: int | None = None  # the DuckLake snapshot, when the target is a DuckLake
+    noop: bool = False  # nothing new and nothing changed: the published warehouse was left as it is
 
 
 def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
     """Note which batch of each source these tables were just built from (checked by a blocking rule)."""
+    from .stages.common import current_batch_ids
+
     ensure_tables(con, "table_batch")
     batches = current_batch_ids(con)
     con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
@@ -93,6 +94,8 @@ def check_counts(outcomes: list) -> dict:
 
 def write_run_table(ctx: RunContext, record: dict) -> None:
     """The published file's ``run`` table: every run logged so far (failed ones too) plus this one."""
+    import polars as pl
+
     rows = [r for r in read_run_log(ctx.settings) if r.get("run_id") != record["run_id"]] + [record]
     frame = pl.DataFrame(
         [
@@ -163,6 +166,7 @@ def run(
     accept_smaller: bool = False,
     wait: bool = False,
     progress: Progress = stderr_progress,
+    force: bool = True,
 ) -> RunSummary:
     """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind."""
     summary = RunSummary(run_id=new_run_id("cli"))
@@ -178,12 +182,24 @@ def run(
     }
     try:
         with run_lock(settings, summary.run_id, command, wait, progress):
-            sweep(settings)
+            sweep(settings)  # a crashed run's residue goes even when there is nothing to rebuild
+            summary.loads = choose_loads(settings)
+            if not force and not summary.loads and unchanged(settings):
+                summary.noop = True
+                summary.seconds = record["seconds"] = round(time.perf_counter() - started, 3)
+                log_run(
+                    settings,
+                    {
+                        **record,
+                        "outcome": "no-op",
+                        "error": "no-op: no new data, same code and reference files as the published warehouse",
+                    },
+                )
+                return summary
             if contracts:
                 from .contracts import preload
 
                 preload()
-            summary.loads = choose_loads(settings)
             record["sources"] = sorted(summary.loads)
             build, base = start_build(settings, summary.run_id)
             ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base)
@@ -216,6 +232,8 @@ def run(
 def _execute(
     ctx: RunContext, summary: RunSummary, record: dict, contracts: bool, accept_smaller: bool, started: float
 ) -> None:
+    from .steps import STEPS  # imported here: a no-op refresh never loads the stages
+
     steps = plan(STEPS, ctx.loads)
     for i, step in enumerate(steps, 1):
         t0 = time.perf_counter()
