@@ -9,8 +9,8 @@ import dagster as dg
 
 from pipelines.plan import Step, ordered
 from pipelines.publish import publish
-from pipelines.runner import _payloads, write_run_table
 from pipelines.runner import execute_step as run_step
+from pipelines.runner import payloads_landed, write_run_table
 from pipelines.steps import STEPS
 
 from .resources import ArmsflowResource
@@ -49,7 +49,7 @@ step_assets = [_asset_for(s) for s in ordered(STEPS)]
 )
 def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
     ctx, record = armsflow.ctx, armsflow.record
-    record["payloads"] = _payloads(ctx)
+    record["payloads"] = payloads_landed(ctx)
     record["published"] = True
     write_run_table(ctx, record)
     try:

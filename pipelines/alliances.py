@@ -243,14 +243,3 @@ def _compare(dataset: str, org: str, cur: pl.DataFrame, spells: pl.DataFrame) ->
                     )
                 )
     return out
-
-
-def count_by_year(spells: pl.DataFrame, years: range) -> dict[int, int]:
-    """Members on 31 December of each year ([start, end) intervals), as the marts count them."""
-    return {
-        y: spells.filter(
-            (pl.col("start_date") <= date(y, 12, 31))
-            & (pl.col("end_date").is_null() | (pl.col("end_date") > date(y, 12, 31)))
-        ).height
-        for y in years
-    }

@@ -136,7 +136,7 @@ def _json(value) -> str | None:
     return None if value is None else json.dumps(value, default=str)
 
 
-def _payloads(ctx: RunContext) -> dict:
+def payloads_landed(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         ensure_tables(con, "load_manifest")
         rows = con.execute(
@@ -242,7 +242,7 @@ def _execute(
         shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
         ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
     record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
-    record["payloads"] = _payloads(ctx)
+    record["payloads"] = payloads_landed(ctx)
     ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
     summary.outcomes = run_checks(ctx, contracts, accept_smaller)
     record["checks"] = check_counts(summary.outcomes)

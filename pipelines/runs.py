@@ -17,7 +17,6 @@ import os
 import shutil
 import socket
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -184,7 +183,3 @@ def read_run_log(settings: Settings, last: int | None = None) -> list[dict]:
         with contextlib.suppress(ValueError):
             rows.append(json.loads(line))
     return rows[-last:] if last else rows
-
-
-def elapsed(started: float) -> float:
-    return round(time.perf_counter() - started, 3)
