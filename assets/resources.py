@@ -47,6 +47,9 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._stack.close()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
+        from pipelines.contracts import preload
+
+        preload()  # GX's ~3 s import on a side thread while the steps run (the contract checks come last)
         self._record = {
             "run_id": run_id,
             "command": command,

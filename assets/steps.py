@@ -7,11 +7,13 @@ the build with one atomic rename.
 
 import dagster as dg
 
+from pipelines.noop import write_build_info
 from pipelines.plan import Step, ordered
 from pipelines.publish import publish
 from pipelines.runner import execute_step as run_step
 from pipelines.runner import payloads_landed, write_run_table
 from pipelines.steps import STEPS
+from pipelines.warehouse import connect
 
 from .resources import ArmsflowResource
 
@@ -51,6 +53,8 @@ def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
     ctx, record = armsflow.ctx, armsflow.record
     record["payloads"] = payloads_landed(ctx)
     record["published"] = True
+    with connect(ctx.build_path) as con:
+        write_build_info(con, ctx.settings, ctx.run_id)  # so the next CLI refresh can tell it has nothing to do
     write_run_table(ctx, record)
     try:
         snapshot = publish(ctx)

@@ -43,6 +43,7 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
         accept_smaller=args.accept_smaller,
         wait=args.wait,
         force=getattr(args, "force", True),
+        rebuild=getattr(args, "force", False),
     )
     if summary.noop:
         from .noop import NOOP_MESSAGE
@@ -213,7 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="load the bundled recordings for the chosen sources even over imported or live data",
     )
-    r.add_argument("--force", action="store_true", help="rebuild even when nothing changed (no new data, same code)")
+    r.add_argument(
+        "--force", action="store_true", help="rebuild every table even when nothing changed (no new data, same code)"
+    )
     r.add_argument("--release", help="make this kept release current (id, id prefix or label word; see `status`)")
     _run_options(r)
     r.set_defaults(func=cmd_refresh)

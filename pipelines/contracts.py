@@ -198,3 +198,37 @@ def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] 
         return []
     with _sql_source(con) as source:
         return [o for suite in suites for o in _validate(source, suite, (previous or {}).get(suite["meta"]["table"]))]
+
+
+ACCUMULATING = {"load_manifest", "quarantine"}  # written by every run that loads data, whatever it rebuilds
+
+
+def carried_contracts(con, rebuilt: set[str]) -> tuple[set[str], list[Outcome]]:
+    """Which suites this run must validate, and the outcomes carried over for the others.
+
+    A table the run did not rebuild (``pipelines.reuse``) has the contents its last validation saw; its passing
+    outcome is carried into this run's results (saying so) instead of being recomputed. A table with no passing
+    outcome on record (a run with --no-contracts built it, or it failed a warning) is validated again.
+    """
+    from .warehouse import table_exists
+
+    suites = {load_suite(p)["meta"]["table"] for p in suite_files()}
+    validate = suites & (rebuilt | ACCUMULATING)
+    carried: list[Outcome] = []
+    if not table_exists(con, "check_result"):
+        return suites, []
+    for table in sorted(suites - validate):
+        rows = con.execute(
+            "SELECT check_name, asset, kind, severity, passed, failing_rows, sample, description, hint, run_id "
+            "FROM check_result WHERE kind = 'contract' AND check_name IN (?, ?) AND run_id = "
+            "(SELECT max(run_id) FROM check_result WHERE kind = 'contract' AND check_name = ?)",
+            [f"contract_{table}", f"contract_{table}_warnings", f"contract_{table}"],
+        ).fetchall()
+        if not rows or not all(r[4] for r in rows):
+            validate.add(table)
+            continue
+        carried += [
+            Outcome(*r[:7], f"{r[7].split(' (carried over')[0]} (carried over from run {r[9]}: table unchanged)", r[8])
+            for r in rows
+        ]
+    return validate, carried

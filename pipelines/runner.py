@@ -58,29 +58,61 @@ def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
     ensure_tables(con, "table_batch")
     batches = current_batch_ids(con)
     con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
-    con.executemany(
-        "INSERT INTO table_batch VALUES (?, ?, ?, ?)", [(t, s, batches.get(s), run_id) for t in tables for s in SOURCES]
+    con.execute(
+        "INSERT INTO table_batch SELECT t, s.source, s.batch, ? FROM unnest(?) u(t), unnest(?) v(s)",
+        [run_id, list(tables), [{"source": s, "batch": batches.get(s)} for s in SOURCES]],
     )
 
 
 def execute_step(step: Step, ctx: RunContext) -> dict:
+    """Run one step, or keep its tables when their inputs are those they were built from (``reuse``)."""
+    if not step.tables:
+        return step.run(ctx)
+    from . import reuse
+    from .steps import STEP_BY_NAME
+
+    with connect(ctx.build_path) as con:
+        digest = reuse.input_digest(con, step, STEP_BY_NAME, ctx.settings, ctx.digests)
+        built_by = reuse.reusable(con, step, digest) if ctx.reuse else None
+        if built_by:
+            record_lineage(con, step.tables, ctx.run_id)  # same inputs: as if built from the current batches
+            return {"reused": f"inputs unchanged since run {built_by}"}
     result = step.run(ctx)
-    if step.tables:
-        with connect(ctx.build_path) as con:
-            record_lineage(con, step.tables, ctx.run_id)
+    with connect(ctx.build_path) as con:
+        record_lineage(con, step.tables, ctx.run_id)
+        reuse.remember(con, step, digest, ctx.run_id)
+    ctx.rebuilt.update(step.tables)
+    for table in step.tables:
+        ctx.digests.pop(table, None)
     return result
 
 
-def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False) -> list:
+def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:
+    """Domain rules, then the contracts of the tables this run rebuilt (in ``worker``'s process when given)."""
     with connect(ctx.build_path) as con:
         outcomes = checks.run_rules(con)
         if contracts:
-            from .contracts import previous_counts, run_contracts
+            from .contracts import carried_contracts, previous_counts
 
-            previous = {} if accept_smaller else previous_counts(ctx.settings.published_path)
-            outcomes += run_contracts(con, previous)
+            tables, carried = carried_contracts(con, ctx.rebuilt) if ctx.reuse else (None, [])
+            previous = {} if accept_smaller else previous_counts(ctx.settings.published_path, tables)
+    if contracts:
+        outcomes += _contracts(ctx, tables, previous, worker) + carried
+    with connect(ctx.build_path) as con:
         checks.record(con, ctx.run_id, outcomes)
     return outcomes
+
+
+def _contracts(ctx: RunContext, tables: set[str] | None, previous: dict, worker) -> list:
+    if worker is not None:
+        try:
+            return worker.validate(ctx.build_path, tables, previous)  # the build is closed here: it reads it
+        except (RuntimeError, OSError, ValueError) as exc:
+            ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
+    from .contracts import run_contracts
+
+    with connect(ctx.build_path) as con:
+        return run_contracts(con, previous, tables)
 
 
 def check_counts(outcomes: list) -> dict:
@@ -167,6 +199,7 @@ def run(
     wait: bool = False,
     progress: Progress = stderr_progress,
     force: bool = True,
+    rebuild: bool = False,
 ) -> RunSummary:
     """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind."""
     summary = RunSummary(run_id=new_run_id("cli"))
@@ -196,15 +229,16 @@ def run(
                     },
                 )
                 return summary
+            worker = None
             if contracts:
-                from .contracts import preload
+                from .contract_worker import ContractWorker
 
-                preload()
+                worker = ContractWorker()  # imports GX on the other core while the build runs
             record["sources"] = sorted(summary.loads)
             build, base = start_build(settings, summary.run_id)
-            ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base)
+            ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base, not rebuild)
             try:
-                _execute(ctx, summary, record, contracts, accept_smaller, started)
+                _execute(ctx, summary, record, contracts, accept_smaller, started, worker)
             except BaseException as exc:
                 record["error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 raise
@@ -212,6 +246,8 @@ def run(
                 record["seconds"] = round(time.perf_counter() - started, 3)
                 log_run(settings, record)
                 remove_build(ctx)
+                if worker is not None:
+                    worker.close()
     except RunLocked as exc:
         log_run(
             settings, {**record, "error": str(exc).split(":")[0], "seconds": round(time.perf_counter() - started, 3)}
@@ -230,7 +266,13 @@ def run(
 
 
 def _execute(
-    ctx: RunContext, summary: RunSummary, record: dict, contracts: bool, accept_smaller: bool, started: float
+    ctx: RunContext,
+    summary: RunSummary,
+    record: dict,
+    contracts: bool,
+    accept_smaller: bool,
+    started: float,
+    worker=None,
 ) -> None:
     from .steps import STEPS  # imported here: a no-op refresh never loads the stages
 
@@ -244,7 +286,7 @@ def _execute(
     record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
     record["payloads"] = payloads_landed(ctx)
     ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
-    summary.outcomes = run_checks(ctx, contracts, accept_smaller)
+    summary.outcomes = run_checks(ctx, contracts, accept_smaller, worker)
     record["checks"] = check_counts(summary.outcomes)
     if any(o.blocking_failure for o in summary.outcomes):
         raise ChecksFailed(

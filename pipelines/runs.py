@@ -57,6 +57,9 @@ class RunContext:
     loads: dict[str, Load] = field(default_factory=dict)
     progress: Progress = stderr_progress
     base_identity: tuple | None = None  # the published file this build started from
+    reuse: bool = True  # keep a derived table whose inputs are unchanged (False: `refresh --force`)
+    rebuilt: set[str] = field(default_factory=set)  # tables this run rebuilt (the contracts validate these)
+    digests: dict[str, str] = field(default_factory=dict)  # table contents digested so far (pipelines.reuse)
 
 
 def new_run_id(prefix: str = "run") -> str:

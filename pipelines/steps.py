@@ -2,6 +2,10 @@
 steps with ``pipelines.plan`` and run them with ``pipelines.runner.execute_step``.
 
 raw (per source) -> staging (per source) -> entity -> deal | treaty_action -> membership -> nuclear_status -> marts
+
+A step that reads a staging table lists that ``stg_`` step among its own deps (not only through ``entity``); one
+that reads a source's payloads or writes its row counts and quarantine lists its ``raw_`` step: ``pipelines.reuse``
+digests the content of those staging tables, the batch of those sources and every upstream table.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ STEPS: list[Step] = [
     Step(
         "deal",
         "warehouse",
-        ("entity",),
+        ("entity", "stg_sipri", "raw_sipri"),
         build_deals,
         "SIPRI deals and their deliveries per year",
         kinds=("polars", "duckdb"),
@@ -79,7 +83,7 @@ STEPS: list[Step] = [
     Step(
         "deal_history",
         "warehouse",
-        ("deal",),
+        ("deal", "raw_sipri"),
         build_history,
         "SIPRI release history: deal versions kept per release, the diff of the two newest releases",
         kinds=("polars", "duckdb"),
@@ -88,7 +92,7 @@ STEPS: list[Step] = [
     Step(
         "treaty_action",
         "warehouse",
-        ("entity",),
+        ("entity", "stg_unoda", "raw_unoda"),
         build_treaties,
         "treaties and UNODA treaty actions",
         kinds=("polars", "duckdb"),
@@ -97,7 +101,7 @@ STEPS: list[Step] = [
     Step(
         "membership",
         "warehouse",
-        ("treaty_action",),
+        ("treaty_action", "stg_wikidata", "raw_wikidata"),
         build_membership,
         "treaty and alliance membership intervals; Wikidata reconciled against curated facts",
         kinds=("polars", "duckdb"),
@@ -124,7 +128,7 @@ STEPS: list[Step] = [
     Step(
         "tiv_country_year",
         "warehouse",
-        ("entity",),
+        ("entity", "stg_sipri_tiv", "raw_sipri_tiv"),
         build_tiv_table,
         "SIPRI's TIV tables: per-year TIV by party (bundled subset unless a table was imported)",
         kinds=("polars", "duckdb"),

@@ -23,9 +23,15 @@ def sql_text(relative: str) -> str:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
-    """Create accumulating tables (manifest, quarantine, check results) if this build file lacks them."""
+    """Create accumulating tables (manifest, quarantine, check results) if this build file lacks them.
+
+    A ``CREATE TABLE IF NOT EXISTS`` file is skipped when the table exists: its comments would otherwise be
+    rewritten on every call (a catalog write each time; steps call this often)."""
     for table in tables:
-        con.execute(sql_text(f"tables/{table}.sql"))
+        ddl = sql_text(f"tables/{table}.sql")
+        if "CREATE TABLE IF NOT EXISTS" in ddl and table_exists(con, table):
+            continue
+        con.execute(ddl)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:

@@ -27,8 +27,17 @@ CREATE OR REPLACE MACRO alliance_coverage_end(p_dataset) AS
 
 -- One row per dyad and date in `pairs` (a table or CTE name with entity_a, entity_b, as_of): peacesciencer-like
 -- flags and the names of the alliances carrying a defense pledge (within each dataset's coverage).
+-- The dated conditions are applied after an equality join on the dyad (in ON they made DuckDB fall back to a
+-- nested-loop join: 0.6 s for the whole register instead of 0.02 s).
 CREATE OR REPLACE MACRO alliance_pledges(pairs) AS TABLE
-WITH flags AS (
+WITH p AS (SELECT DISTINCT entity_a, entity_b, as_of FROM query_table(pairs)),
+hits AS (
+    SELECT p.as_of, x.*
+    FROM p JOIN alliance_dyad x ON x.entity_a = p.entity_a AND x.entity_b = p.entity_b
+    WHERE x.start_date <= p.as_of AND (x.end_date IS NULL OR x.end_date > p.as_of)
+      AND p.as_of <= alliance_coverage_end(x.dataset)
+),
+flags AS (
     SELECT p.entity_a, p.entity_b, p.as_of,
            coalesce(bool_or(x.dataset = 'atop' AND x.defense = 1), FALSE)       AS atop_defense,
            coalesce(bool_or(x.dataset = 'atop' AND x.offense = 1), FALSE)       AS atop_offense,
@@ -41,10 +50,7 @@ WITH flags AS (
            coalesce(bool_or(x.dataset = 'cow' AND x.entente = 1), FALSE)        AS cow_entente,
            list_sort(list_distinct(list(x.alliance_name) FILTER (WHERE x.defense = 1))) AS defense_alliances,
            list_sort(list_distinct(list(x.alliance_name) FILTER (WHERE x.dataset IS NOT NULL))) AS dataset_alliances
-    FROM (SELECT DISTINCT entity_a, entity_b, as_of FROM query_table(pairs)) p
-    LEFT JOIN alliance_dyad x ON x.entity_a = p.entity_a AND x.entity_b = p.entity_b
-         AND x.start_date <= p.as_of AND (x.end_date IS NULL OR x.end_date > p.as_of)
-         AND p.as_of <= alliance_coverage_end(x.dataset)
+    FROM p LEFT JOIN hits x ON x.entity_a = p.entity_a AND x.entity_b = p.entity_b AND x.as_of = p.as_of
     GROUP BY ALL
 )
 SELECT entity_a, entity_b, as_of,

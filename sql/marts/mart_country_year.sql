@@ -34,6 +34,8 @@ WITH register_has_tiv AS (
     UNION ALL
     SELECT d.recipient_id, v.delivery_year, NULL, sum(v.tiv_delivered), 0, count(DISTINCT d.deal_id)
     FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+), active_dates AS (SELECT entity_id, year_end(year) AS as_of FROM active
+), es AS (SELECT * FROM entity_status('active_dates')
 ), agg AS (
     SELECT entity_id, year, sum(tiv_exported) AS tiv_exported, sum(tiv_imported) AS tiv_imported,
            sum(deals_exported)::BIGINT AS deals_with_exports, sum(deals_imported)::BIGINT AS deals_with_imports
@@ -48,13 +50,9 @@ SELECT a.entity_id, a.name, a.kind, a.year,
             WHEN ti.tiv IS NOT NULL THEN 'tiv_table_imports_only'
             ELSE 'unknown' END AS tiv_basis,
        coalesce(g.deals_with_imports, 0) AS deals_with_imports, coalesce(g.deals_with_exports, 0) AS deals_with_exports,
-       alliances_on(a.entity_id, year_end(a.year)) AS alliances,
-       (SELECT list(m.org_id ORDER BY m.org_id) FROM memberships_as_of(year_end(a.year)) m
-          JOIN organisation o USING (org_id) WHERE o.kind = 'treaty' AND m.role = 'party'
-           AND m.entity_id = a.entity_id) AS treaties_party,
-       is_member_on('NATO', a.entity_id, year_end(a.year)) AS nato,
-       nuclear_status_on(a.entity_id, year_end(a.year)) AS nuclear_status
+       es.alliances, es.treaties_party, es.nato, es.nuclear_status
 FROM active a CROSS JOIN register_has_tiv r
+JOIN es ON es.entity_id = a.entity_id AND es.as_of = year_end(a.year)
 LEFT JOIN agg g ON g.entity_id = a.entity_id AND g.year = a.year
 LEFT JOIN tiv_table ti ON ti.entity_id = a.entity_id AND ti.year = a.year AND ti.direction = 'import'
 LEFT JOIN tiv_table te ON te.entity_id = a.entity_id AND te.year = a.year AND te.direction = 'export';

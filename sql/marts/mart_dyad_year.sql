@@ -9,17 +9,21 @@ WITH dy AS (
 ), dyad_dates AS (
     SELECT DISTINCT supplier_id AS entity_a, recipient_id AS entity_b, year_end(year) AS as_of FROM dy
 ), ap AS (SELECT * FROM alliance_pledges('dyad_dates')
+), party_dates AS (
+    SELECT supplier_id AS entity_id, year_end(year) AS as_of FROM dy UNION SELECT recipient_id, year_end(year) FROM dy
+), es AS (SELECT * FROM entity_status('party_dates')
 ), st AS (
-    SELECT *, alliances_on(supplier_id, year_end(year)) AS sa, alliances_on(recipient_id, year_end(year)) AS ra FROM dy
+    SELECT dy.*, ss.alliances AS sa, rs.alliances AS ra, ss.nato AS supplier_nato, rs.nato AS recipient_nato,
+           ss.nuclear_status AS supplier_nuclear_status, rs.nuclear_status AS recipient_nuclear_status
+    FROM dy
+    JOIN es ss ON ss.entity_id = dy.supplier_id AND ss.as_of = year_end(dy.year)
+    JOIN es rs ON rs.entity_id = dy.recipient_id AND rs.as_of = year_end(dy.year)
 )
 SELECT st.supplier_id, s.name AS supplier, st.recipient_id, r.name AS recipient, st.year,
        st.deals, st.numbers_delivered, st.tiv_delivered,
        list_intersect(coalesce(st.sa, []), coalesce(st.ra, [])) AS shared_alliances,
        len(list_intersect(coalesce(st.sa, []), coalesce(st.ra, []))) > 0 AS allied,
-       is_member_on('NATO', st.supplier_id, year_end(st.year)) AS supplier_nato,
-       is_member_on('NATO', st.recipient_id, year_end(st.year)) AS recipient_nato,
-       nuclear_status_on(st.supplier_id, year_end(st.year)) AS supplier_nuclear_status,
-       nuclear_status_on(st.recipient_id, year_end(st.year)) AS recipient_nuclear_status,
+       st.supplier_nato, st.recipient_nato, st.supplier_nuclear_status, st.recipient_nuclear_status,
        ap.atop_defense, ap.atop_offense, ap.atop_neutrality, ap.atop_nonaggression, ap.atop_consultation,
        ap.cow_defense, ap.cow_neutrality, ap.cow_nonaggression, ap.cow_entente,
        ap.defense_alliances AS shared_defense_alliances, ap.dataset_alliances AS shared_dataset_alliances

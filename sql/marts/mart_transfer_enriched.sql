@@ -7,16 +7,9 @@ CREATE OR REPLACE TABLE mart_transfer_enriched AS
 WITH d AS (SELECT *, year_end(order_year) AS as_of_date FROM deal),
 deal_dates AS (SELECT DISTINCT supplier_id AS entity_a, recipient_id AS entity_b, as_of_date AS as_of FROM d),
 ap AS (SELECT * FROM alliance_pledges('deal_dates')),
-pairs AS (SELECT supplier_id AS entity_id, as_of_date FROM d UNION SELECT recipient_id, as_of_date FROM d),
-st AS (
-    SELECT entity_id, as_of_date,
-        is_member_on('NATO', entity_id, as_of_date)   AS nato,
-        nuclear_status_on(entity_id, as_of_date)      AS nuclear_status,
-        is_member_on('NPT', entity_id, as_of_date)    AS npt_party,
-        is_member_on('ATT', entity_id, as_of_date)    AS att_party,
-        alliances_on(entity_id, as_of_date)           AS alliances
-    FROM pairs
-)
+pairs AS (SELECT supplier_id AS entity_id, as_of_date AS as_of FROM d
+          UNION SELECT recipient_id, as_of_date FROM d),
+st AS (SELECT * FROM entity_status('pairs'))
 SELECT
     d.deal_id, d.order_year, d.as_of_date,
     d.supplier_id, s.name AS supplier, s.kind AS supplier_kind,
@@ -43,8 +36,8 @@ FROM d
 LEFT JOIN ap ON ap.entity_a = d.supplier_id AND ap.entity_b = d.recipient_id AND ap.as_of = d.as_of_date
 JOIN entity s ON s.entity_id = d.supplier_id
 JOIN entity r ON r.entity_id = d.recipient_id
-LEFT JOIN st ss ON ss.entity_id = d.supplier_id AND ss.as_of_date IS NOT DISTINCT FROM d.as_of_date
-LEFT JOIN st rs ON rs.entity_id = d.recipient_id AND rs.as_of_date IS NOT DISTINCT FROM d.as_of_date;
+LEFT JOIN st ss ON ss.entity_id = d.supplier_id AND ss.as_of IS NOT DISTINCT FROM d.as_of_date
+LEFT JOIN st rs ON rs.entity_id = d.recipient_id AND rs.as_of IS NOT DISTINCT FROM d.as_of_date;
 COMMENT ON COLUMN mart_transfer_enriched.atop_defense IS 'Supplier and recipient shared an ATOP alliance in which either pledged defense on 31 December (of the year / order year); NULL after ATOP coverage (2018)';
 COMMENT ON COLUMN mart_transfer_enriched.atop_offense IS 'Shared ATOP alliance with an offense pledge; NULL after 2018';
 COMMENT ON COLUMN mart_transfer_enriched.atop_neutrality IS 'Shared ATOP alliance with a neutrality pledge; NULL after 2018';

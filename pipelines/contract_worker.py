@@ -1,0 +1,62 @@
+"""The data contracts in a child process that starts with the run, so importing Great Expectations overlaps the build.
+
+``import great_expectations`` costs about 3 s of one core here (its expectation registry imports scipy, altair and
+pandas) and the suites themselves under 1 s. In the run's own process that import either follows the build or,
+on a side thread, competes with it for the GIL; in a child it runs on the other core while the build works.
+The child imports GX, then waits for one request on stdin (the build file, the tables to validate, the previous
+row counts), opens the build read-only once the runner has closed it, validates, and prints the outcomes as JSON.
+If the child fails for any reason the runner validates in-process instead, so contracts never go unchecked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from .checks import Outcome
+
+
+class ContractWorker:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.contract_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def validate(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> list[Outcome]:
+        """Outcomes from the child; raises RuntimeError (with its stderr) if it did not answer."""
+        request = json.dumps({"build": str(build), "tables": sorted(tables) if tables is not None else None})
+        out, err = self.proc.communicate(request + "\n" + json.dumps(previous) + "\n")
+        if self.proc.returncode != 0 or not out.strip():
+            raise RuntimeError(f"contract worker exited {self.proc.returncode}: {err.strip()[-500:]}")
+        return [Outcome(**o) for o in json.loads(out.strip().splitlines()[-1])]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def main() -> int:
+    import duckdb
+
+    from . import contracts
+
+    contracts._build_context()  # the slow part, done before the request arrives
+    request = json.loads(sys.stdin.readline())
+    previous = json.loads(sys.stdin.readline())
+    tables = None if request["tables"] is None else set(request["tables"])
+    with duckdb.connect(request["build"], read_only=True) as con:
+        outcomes = contracts.run_contracts(con, previous, tables)
+    print(json.dumps([asdict(o) for o in outcomes]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
