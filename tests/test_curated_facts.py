@@ -46,8 +46,6 @@ UNVERIFIED_ALLOWED = {
     ("alliance_membership.csv", "RIO_TREATY", "PER"): _RIO_DEPOSIT,
     ("alliance_membership.csv", "RIO_TREATY", "PRY"): _RIO_DEPOSIT,
     ("alliance_membership.csv", "RIO_TREATY", "URY"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "SEATO", "FRA"): "ATOP/COW end France in 1974; no source says France stayed a party",
-    ("aliases.csv", "*", "Germany (FRG)"): "no source checked uses this spelling; a reading aid only",
 }
 
 
