@@ -7,12 +7,33 @@ from pathlib import Path
 
 import pytest
 
+# Modules whose module-scoped fixture is a server, browser or lake worth starting once: under `-n 2` all their
+# tests go to one worker. (xdist's own `--dist loadgroup` cannot do this under pytest 9: xdist 3.8 renames
+# `item._nodeid`, which pytest 9 no longer reads, so its groups are silently ignored.)
+ONE_WORKER_MODULES = ("tests/test_ducklake.py", "tests/test_browser_dashboard.py")
+
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` (a whole `dagster dev`, a browser, PostgreSQL, the whole SIPRI register) are collected
-    first, in a stable order otherwise, so that under `make test` (`-n 2 --dist loadgroup`) they start early on both
-    workers instead of ending up serialised at the tail of the run. Every worker computes the same order."""
+    first, in a stable order otherwise, so that under `make test` (`-n 2`) they start early on both workers instead
+    of ending up serialised at the tail of the run. Every worker computes the same order, as xdist requires."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n N` (xdist's default `--dist load`): tests are handed out one at a time in collection order, as by xdist's
+    load scheduler, except that each of ONE_WORKER_MODULES is one unit of work (handed out first, largest first)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return OneWorkerModules(config, log)
 
 
 @pytest.fixture

@@ -24,11 +24,7 @@ from pipelines.targets.lake_admin import list_snapshots, maintain_lake
 from tests.conftest import run_refresh
 from tests.lake_proc import WATCH_SQL
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.xdist_group("ducklake"),  # one worker builds the module's lake and PostgreSQL cluster
-]
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 QUERIES = [
     "SELECT count(*) FROM deal",
