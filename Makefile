@@ -24,11 +24,14 @@ run: install
 	$(BIN)/armsflow query "$(ANSWER)"
 	@echo "\nNext: $(BIN)/armsflow --help  (or: source $(BIN)/activate, then armsflow status)"
 
+# Both cores; the tests marked `slow` start first and a module with a costly module fixture (server, browser, lake)
+# stays on one worker (tests/conftest.py). test-fast: no subprocess, server or browser (seconds).
+# Everything but the slow ones: $(BIN)/python -m pytest -q -n 2 -m "not slow"
 test: install
 	$(BIN)/python -m pytest -q -n 2
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not integration"
+	$(BIN)/python -m pytest -q -m "not integration and not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,7 +21,7 @@ from tests.browser import Console, Server, free_port, launch, require_browser, w
 LOCATION = "armsflow"  # [tool.dagster] code_location_name in pyproject.toml
 JOB = "refresh"
 
-pytestmark = [pytest.mark.browser, pytest.mark.integration]
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 UI_TIMEOUT = 120_000  # ms: a loaded 2-core machine can take a minute to render the graph
 
 

@@ -13,7 +13,7 @@ import pytest
 from tests.browser import Console, launch, require_browser, start_dashboard
 from tests.conftest import refreshed_home
 
-pytestmark = [pytest.mark.browser, pytest.mark.integration]
+pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 PAGES = {"": "Relationship", "explorer": "Explorer", "country": "Country", "quality": "Data quality and provenance"}
 
 

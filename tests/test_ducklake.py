@@ -21,10 +21,10 @@ from pipelines.runs import RunContext, identity
 from pipelines.targets import Target, parse_target
 from pipelines.targets.ducklake import LakeError, connect_reader, publish_to_ducklake
 from pipelines.targets.lake_admin import list_snapshots, maintain_lake
-from tests.conftest import refreshed_home
+from tests.conftest import run_refresh
 from tests.lake_proc import WATCH_SQL
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 QUERIES = [
     "SELECT count(*) FROM deal",
@@ -48,7 +48,7 @@ def builds(tmp_path_factory, pg_cluster):
     with pytest.MonkeyPatch.context() as mp:
         for k, v in lake.items():
             mp.setenv(k, v)
-        home = refreshed_home(tmp_path_factory, "lake")
+        home = run_refresh(tmp_path_factory.mktemp("lake") / "home")  # a real refresh: it publishes to the lake
     a = home / "warehouse.duckdb"
     b = home.parent / "smaller.duckdb"
     shutil.copyfile(a, b)

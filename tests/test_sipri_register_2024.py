@@ -15,7 +15,7 @@ from pipelines.cli import main
 from pipelines.recorded.extract import sipri_subset
 from tests.conftest import refreshed_home
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SAMPLES = next(
     (
