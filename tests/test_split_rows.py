@@ -18,7 +18,8 @@ def split_rows(records: list[tuple[int, str]], columns: list[str]):
     with duckdb.connect() as con:
         frame = pl.DataFrame(records, schema={"line_no": pl.Int64, "raw_text": pl.Utf8}, orient="row")
         con.register("_records", frame.to_arrow())
-        good, bad = split_sql("_records", columns)
+        split, good, bad = split_sql("_records", columns)
+        con.execute(f"CREATE TABLE _split AS {split}")
         fields = pl.from_arrow(con.sql(good + " ORDER BY line_no").to_arrow_table())
         return fields, con.sql(bad + " ORDER BY line_no").fetchall()
 

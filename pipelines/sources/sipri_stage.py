@@ -103,11 +103,16 @@ def stage_payload(con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, 
         )
     con.execute("DROP TABLE _lines")
     columns, kinds = (sipri.LEGACY_COLUMNS, sipri.LEGACY_KINDS) if legacy else (sipri.API_COLUMNS, sipri.API_KINDS)
-    fields, width_bad = split_sql("_records", columns)
+    split, fields, width_bad = split_sql("_records", columns, "_split")
     extra = [YEARS_REASON, STATUS_REASON] if legacy else [STATUS_REASON]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS {typed_sql(fields, kinds, extra)}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _width_bad AS {width_bad}")
-    con.execute("DROP TABLE _records")
+    cast, check = typed_sql("_fields", "_cast", kinds, extra)
+    # each step materialised, so that DuckDB computes every split, trim and cast once
+    for table, sql in (("_split", split), ("_width_bad", width_bad), ("_fields", fields), ("_cast", cast)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+    for table in ("_records", "_split", "_fields"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS {check}")
+    con.execute("DROP TABLE _cast")
     good = (
         _legacy_keyed() if legacy else "SELECT *, CAST(sipri_id AS VARCHAR) AS deal_id FROM _typed WHERE reason IS NULL"
     )

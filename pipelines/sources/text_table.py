@@ -109,64 +109,75 @@ def load_lines(con, table: str, chunks: Iterator[str], line_end: str) -> int:
     return n
 
 
-def split_sql(records: str, columns: list[str]) -> tuple[str, str]:
-    """(select of stripped text fields for records of the right width, select of quarantine rows for the rest).
-
-    records: a relation (line_no, raw_text); blank records are skipped, as the per-line split did.
+def split_sql(records: str, columns: list[str], split: str = "_split") -> tuple[str, str, str]:
+    """(split, good, bad): materialise ``split`` (each record's fields, computed once) from ``records``, then
+    ``good`` selects the stripped text fields of records of the right width and ``bad`` quarantine rows for the
+    rest, both from ``split``. records: a relation (line_no, raw_text); blank records are skipped, as the per-line
+    split did. DuckDB's trim with a character set is slow, so only records holding whitespace other than spaces
+    (``odd``) take it; the rest take the plain trim of spaces.
     """
     n = len(columns)
-    parts = (
-        f"SELECT line_no, raw_text, string_split(raw_text, ',') AS p FROM {records} WHERE {strip_sql('raw_text')} <> ''"
+    ws, odd = "[" + WHITESPACE + "]", "[" + WHITESPACE.replace(" ", "") + "]"
+    select = (
+        f"SELECT line_no, raw_text, string_split(raw_text, ',') AS p, regexp_matches(raw_text, {lit(odd)}) AS odd "
+        f"FROM {records} WHERE NOT regexp_full_match(raw_text, {lit(ws + '*')})"
     )
-    fields = ", ".join(f"{strip_sql(f'p[{j + 1}]')} AS {c}" for j, c in enumerate(columns))
-    good = f"SELECT line_no, raw_text, {fields} FROM ({parts}) WHERE len(p) = {n}"
+    fields = ", ".join(
+        f"CASE WHEN odd THEN {strip_sql(f'p[{j + 1}]')} ELSE trim(p[{j + 1}]) END AS {c}"
+        for j, c in enumerate(columns)
+    )
+    good = f"SELECT line_no, raw_text, {fields} FROM {split} WHERE len(p) = {n}"
     bad = (
         f"SELECT line_no, raw_text, 'expected {n} comma-separated fields, found ' || len(p) AS reason "
-        f"FROM ({parts}) WHERE len(p) <> {n}"
+        f"FROM {split} WHERE len(p) <> {n}"
     )
-    return good, bad
+    return select, good, bad
 
 
-def _cast(col: str, kind: str, label: str) -> tuple[str, str | None]:
-    """(typed value, reason or NULL) for one text column, as polars' non-strict casts read it."""
-    empty, squeezed = f"({col} = '')", f"replace({col}, ' ', '')"
+def _cast(col: str, kind: str) -> str:
+    """The typed value of one stripped text field, as polars' non-strict casts read it."""
+    squeezed = f"replace({col}, ' ', '')"
     if kind in ("number", "int", "year"):
         pattern, dtype = (NUMBER_RE, "DOUBLE") if kind == "number" else (INT_RE, "BIGINT")
-        value = (
-            f"CASE WHEN {empty} THEN NULL WHEN regexp_full_match({squeezed}, {lit(pattern)}) "
+        return (
+            f"CASE WHEN {col} = '' THEN NULL WHEN regexp_full_match({squeezed}, {lit(pattern)}) "
             f"THEN TRY_CAST({squeezed} AS {dtype}) END"
         )
-        bad = f"(NOT {empty} AND ({value}) IS NULL)"
+    if kind == "yes_no":
+        return f"CASE {col} WHEN 'Yes' THEN TRUE WHEN 'No' THEN FALSE END"
+    if kind == "flag_q":
+        return f"({col} = '?')"
+    return f"nullif({col}, '')"
+
+
+def _problem(col: str, kind: str, label: str) -> str:
+    """A reason when the text ``_x_<col>`` did not cast to ``col`` (over the cast relation ``t``)."""
+    text, value = f"t._x_{col}", f"t.{col}"
+    bad = f"{text} <> '' AND "
+    if kind in ("number", "int", "year"):
+        bad += f"({value} IS NULL" + (f" OR {value} < 1900 OR {value} > 2100)" if kind == "year" else ")")
         what = "a number" if kind == "number" else ("a whole number" if kind == "int" else "a year")
-        if kind == "year":
-            bad = f"({bad} OR (NOT {empty} AND (({value}) < 1900 OR ({value}) > 2100)))"
     elif kind == "yes_no":
-        value = f"CASE {col} WHEN 'Yes' THEN TRUE WHEN 'No' THEN FALSE END"
-        bad, what = f"(NOT {empty} AND {col} NOT IN ('Yes', 'No'))", "Yes, No or empty"
-    elif kind == "flag_q":
-        value = f"({col} = '?')"
-        bad, what = f"(NOT {empty} AND {col} <> '?')", "'?' or empty"
+        bad, what = bad + f"{text} NOT IN ('Yes', 'No')", "Yes, No or empty"
     else:
-        return f"nullif({col}, '')", None
-    return (
-        value,
-        f"CASE WHEN {bad} THEN {lit(label + ' ' + chr(39))} || {col} || {lit(chr(39) + ' is not ' + what)} END",
-    )
+        bad, what = bad + f"{text} <> '?'", "'?' or empty"
+    return f"CASE WHEN {bad} THEN {lit(label + ' ' + chr(39))} || {text} || {lit(chr(39) + ' is not ' + what)} END"
 
 
-def typed_sql(fields: str, kinds: dict[str, tuple[str, str]], extra_reasons: list[str] = ()) -> str:
-    """Cast the text fields by kind; ``reason`` joins what is wrong (NULL when the row is fine).
+def typed_sql(
+    fields: str, cast_table: str, kinds: dict[str, tuple[str, str]], extra_reasons: list[str] = ()
+) -> tuple[str, str]:
+    """(cast, check): cast selects typed columns (and the checked texts as ``_x_<col>``) from ``fields``; check
+    selects the typed columns and ``reason`` (what is wrong, '; '-joined; NULL when the row is fine) from the
+    materialised cast. Two steps, so each field is split, stripped and cast once.
 
     kinds maps column -> (kind, label) with kind in: number, int, year, yes_no, flag_q, text. extra_reasons:
     SQL expressions over the typed columns (``t.<col>``), appended in order after the cast problems.
     """
-    values, problems = [], []
-    for col, (kind, label) in kinds.items():
-        value, problem = _cast(f"f.{col}", kind, label)
-        values.append(f"{value} AS {col}")
-        if problem:
-            problems.append(problem)
-    joined = f"concat_ws('; ', {', '.join(problems) or 'NULL'})"
-    typed = f"SELECT f.line_no, f.raw_text, {', '.join(values)}, {joined} AS _r FROM ({fields}) f"
-    reasons = ", ".join(["nullif(t._r, '')", *extra_reasons])
-    return f"SELECT t.* EXCLUDE (_r), nullif(concat_ws('; ', {reasons}), '') AS reason FROM ({typed}) t"
+    checked = [c for c, (kind, _) in kinds.items() if kind != "text"]
+    values = [f"{_cast(f'f.{c}', kind)} AS {c}" for c, (kind, _) in kinds.items()]
+    texts = ", ".join(f"f.{c} AS _x_{c}" for c in checked)
+    cast = f"SELECT f.line_no, f.raw_text, {', '.join(values)}, {texts} FROM {fields} f"
+    reasons = ", ".join([*(_problem(c, kinds[c][0], kinds[c][1]) for c in checked), *extra_reasons])
+    hidden = ", ".join(f"_x_{c}" for c in checked)
+    return cast, f"SELECT t.* EXCLUDE ({hidden}), nullif(concat_ws('; ', {reasons}), '') AS reason FROM {cast_table} t"

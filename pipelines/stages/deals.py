@@ -89,13 +89,13 @@ SELECT deal_id, {", ".join(f"any_value({c}) AS {c}" for c in DEAL_LEVEL if c not
     coalesce(bool_or(numbers_delivered_is_estimate), FALSE) AS numbers_delivered_is_estimate,
     CASE WHEN count(tiv_delivered) > 0 THEN sum(tiv_delivered) END AS tiv_delivered,
     min(delivery_year) AS first_delivery_year, max(delivery_year) AS last_delivery_year
-FROM _api GROUP BY deal_id
+FROM _api GROUP BY deal_id ORDER BY deal_id
 """
 API_DELIVERIES = """
 INSERT INTO delivery BY NAME
 SELECT deal_id, delivery_year, numbers_delivered, numbers_delivered_is_estimate, delivery_year_is_estimate,
     tiv_delivered, payload_sha256, source_release
-FROM _api
+FROM _api ORDER BY deal_id, delivery_year
 """
 TIV_LISTS = f"""
 SELECT deal_id, list(tiv_delivered ORDER BY {ORDER}) FILTER (WHERE tiv_delivered IS NOT NULL) AS v
@@ -117,8 +117,11 @@ FROM _trade t
 LEFT JOIN (SELECT deal_id, min(delivery_year) AS first_delivery_year, max(delivery_year) AS last_delivery_year
            FROM _legacy_years GROUP BY deal_id) y ON y.deal_id = t.deal_id
 WHERE t._reason IS NULL AND t.source_format = 'legacy-export'
+ORDER BY t.deal_id
 """
-LEGACY_DELIVERIES = "INSERT INTO delivery BY NAME SELECT DISTINCT * FROM _legacy_years"
+LEGACY_DELIVERIES = (  # sorted: the primary-key index is built faster from ordered keys
+    "INSERT INTO delivery BY NAME SELECT DISTINCT * FROM _legacy_years ORDER BY deal_id, delivery_year"
+)
 QUARANTINE = """
 INSERT INTO quarantine BY NAME
 SELECT 'sipri' AS source, 'resolve' AS stage, payload_sha256, line_no, raw_text, _reason AS reason
