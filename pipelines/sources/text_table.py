@@ -123,8 +123,7 @@ def split_sql(records: str, columns: list[str], split: str = "_split") -> tuple[
         f"FROM {records} WHERE NOT regexp_full_match(raw_text, {lit(ws + '*')})"
     )
     fields = ", ".join(
-        f"CASE WHEN odd THEN {strip_sql(f'p[{j + 1}]')} ELSE trim(p[{j + 1}]) END AS {c}"
-        for j, c in enumerate(columns)
+        f"CASE WHEN odd THEN {strip_sql(f'p[{j + 1}]')} ELSE trim(p[{j + 1}]) END AS {c}" for j, c in enumerate(columns)
     )
     good = f"SELECT line_no, raw_text, {fields} FROM {split} WHERE len(p) = {n}"
     bad = (
