@@ -12,7 +12,6 @@ shapes SOURCES.md §1-2 describes. Values are random: never use these files as d
 from __future__ import annotations
 
 import base64
-import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,10 +146,29 @@ def write_legacy(path: Path, scale: float, seed: int = 7) -> int:
     return n
 
 
-def write_api(path: Path, scale: float, seed: int = 7) -> int:
-    """A saved trade-register API response ({"bytes": base64(CSV)}); returns the number of deal-year rows."""
+def write_api(path: Path, scale: float, seed: int = 7, batch: int = 50_000) -> int:
+    """A saved trade-register API response ({"bytes": base64(CSV)}); returns the number of deal-year rows.
+
+    Streamed: the CSV is base64-encoded ``batch`` rows at a time (whole 3-byte groups; the rest carries over).
+    """
     preamble, _ = vocabulary()
-    rows = list(api_rows(scale, seed))
-    csv = "\n".join([*preamble, ",".join(API_HEADER), *rows]) + "\n"
-    path.write_text(json.dumps({"bytes": base64.b64encode(csv.encode("ascii")).decode("ascii")}), encoding="ascii")
-    return len(rows)
+    n, pending, rows = 0, "\n".join([*preamble, ",".join(API_HEADER)]).encode("ascii") + b"\n", []
+    with open(path, "wb") as out:
+        out.write(b'{"bytes": "')
+
+        def flush(final: bool = False) -> None:
+            nonlocal pending
+            data = pending + "".join(r + "\n" for r in rows).encode("ascii")
+            cut = len(data) if final else len(data) - len(data) % 3
+            out.write(base64.b64encode(data[:cut]))
+            pending = data[cut:]
+            rows.clear()
+
+        for row in api_rows(scale, seed):
+            rows.append(row)
+            n += 1
+            if len(rows) == batch:
+                flush()
+        flush(final=True)
+        out.write(b'"}')
+    return n

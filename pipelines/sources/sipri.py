@@ -1,14 +1,14 @@
 """SIPRI Arms Transfers Database: the trade-register API (base64 CSV in JSON) and the legacy CSV export.
 
-Both parse to one *trade* frame (one row per deal and delivery year for the API, one row per deal for the
-legacy export) plus a quarantine frame; ``to_deals_and_deliveries`` turns trades into the warehouse shape.
+Both parse, inside DuckDB, into rows of ``staging.sipri_trade`` (one row per deal and delivery year for the API,
+one row per deal for the legacy export) and quarantine rows (``sipri_stage``). ``parse_trade_register`` and
+``parse_legacy_export`` run that same code on bytes in memory and return polars frames (tests, small tools).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -16,8 +16,6 @@ import polars as pl
 
 from ..errors import PayloadError
 from ..fetch import Request
-from .sniff import decode_text
-from .text_table import cast_columns, join_reasons, quarantine_frame, release_from_preamble, split_preamble, split_rows
 
 SOURCE = "sipri"
 API_PATH = "/api/p/trades/trade-register-csv/"
@@ -185,45 +183,6 @@ def decode_api_response(body: bytes, what: str) -> str:
         raise PayloadError(SOURCE, what, f"decoded CSV is not ASCII at byte {exc.start}") from None
 
 
-def _finish(frame: pl.DataFrame, reason: pl.Series, pre_bad: list, sha: str, columns: list[str]):
-    frame = frame.with_columns(reason)
-    status_bad = frame["status"].is_not_null() & ~frame["status"].is_in(list(STATUSES))
-    frame = frame.with_columns(
-        join_reasons(
-            [
-                pl.col("reason"),
-                pl.when(status_bad).then(
-                    pl.format(
-                        "status '{}' is not one of New, Second hand, Second hand but modernized", pl.col("status")
-                    )
-                ),
-            ]
-        ).alias("reason")
-    )
-    bad = frame.filter(pl.col("reason").is_not_null())
-    quarantine = pl.concat(
-        [
-            quarantine_frame(SOURCE, sha, pre_bad),
-            quarantine_frame(SOURCE, sha, bad.select("line_no", "raw_text", "reason").rows()),
-        ]
-    ).sort("line_no")
-    good = frame.filter(pl.col("reason").is_null()).select(["line_no", "raw_text", *columns])
-    return good, quarantine
-
-
-def parse_trade_register(body: bytes, sha: str = "", what: str = "trade-register-csv response") -> Parsed:
-    """API response -> one row per deal and delivery year."""
-    lines = decode_api_response(body, what).replace("\r\n", "\n").split("\n")
-    preamble, data = split_preamble(lines, SOURCE, what, API_HEADER)
-    del lines  # each whole-file copy is the payload's size again: drop them as soon as the next exists
-    rows, pre_bad = split_rows(data, API_COLUMNS)
-    del data
-    frame, reason = cast_columns(rows, API_KINDS)
-    good, quarantine = _finish(frame, reason, pre_bad, sha, API_COLUMNS)
-    good = good.with_columns(pl.col("sipri_id").cast(pl.Utf8).alias("deal_id"), pl.lit(sha).alias("payload_sha256"))
-    return Parsed(good, quarantine, release_from_preamble(preamble), rows.height + len(pre_bad))
-
-
 def _join_broken_lines(data: list[tuple[int, str]], n_commas: int) -> list[tuple[int, str]]:
     """Comments may contain raw newlines: glue physical lines until a record has all its fields.
 
@@ -250,41 +209,15 @@ def _join_broken_lines(data: list[tuple[int, str]], n_commas: int) -> list[tuple
     return records
 
 
-def legacy_deal_keys(frame: pl.DataFrame) -> pl.Series:
-    """The legacy export has no deal ID: a stable key is a hash of the deal's content (+ a counter for twins)."""
-    content = frame.select(
-        pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in LEGACY_COLUMNS], separator="|").alias("c")
-    )["c"].to_list()
-    digest = pl.Series("d", [hashlib.sha1(c.encode("utf-8")).hexdigest()[:16] for c in content], dtype=pl.Utf8)
-    twin = pl.int_range(1, pl.len() + 1).over("d")
-    return pl.DataFrame({"d": digest}).select(
-        pl.format("L-{}", "d")
-        .add(pl.when(twin > 1).then(pl.format("-{}", twin)).otherwise(pl.lit("")))
-        .alias("deal_id")
-    )["deal_id"]
+def parse_trade_register(body: bytes, sha: str = "", what: str = "trade-register-csv response") -> Parsed:
+    """API response -> one row per deal and delivery year."""
+    from .sipri_stage import parse_bytes
+
+    return Parsed(*parse_bytes(body, "trade-register-csv", sha, what))
 
 
 def parse_legacy_export(body: bytes, sha: str = "", what: str = "legacy export") -> Parsed:
     """Legacy file -> one row per deal with totals and a list of delivery years."""
-    lines = [line.rstrip("\r") for line in decode_text(body, SOURCE, what)[0].split("\n")]
-    preamble, data = split_preamble(lines, SOURCE, what, LEGACY_HEADER)
-    del lines  # each whole-file copy is the payload's size again: drop them as soon as the next exists
-    records = _join_broken_lines(data, len(LEGACY_HEADER) - 1)
-    del data
-    rows, pre_bad = split_rows(records, LEGACY_COLUMNS)
-    del records
-    frame, reason = cast_columns(rows, LEGACY_KINDS)
-    year_bad = ~frame["delivery_years"].fill_null("").str.contains(r"^(\d{4}(; \d{4})*)?$")
-    reason = pl.DataFrame({"r": reason, "y": year_bad, "v": frame["delivery_years"]}).select(
-        join_reasons(
-            [
-                pl.col("r"),
-                pl.when(pl.col("y")).then(
-                    pl.format("Year(s) of delivery '{}' is not a '; '-separated list of years", pl.col("v"))
-                ),
-            ]
-        ).alias("reason")
-    )["reason"]
-    good, quarantine = _finish(frame, reason, pre_bad, sha, LEGACY_COLUMNS)
-    good = good.with_columns(legacy_deal_keys(good), pl.lit(sha).alias("payload_sha256"))
-    return Parsed(good, quarantine, release_from_preamble(preamble), rows.height + len(pre_bad))
+    from .sipri_stage import parse_bytes
+
+    return Parsed(*parse_bytes(body, "legacy-export", sha, what))

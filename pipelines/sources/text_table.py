@@ -1,10 +1,14 @@
 """Shared handling of SIPRI's unquoted CSV: preamble, strict header, row splitting and typed casting.
 
-Parsers return two frames: the typed rows, and quarantine rows (line, raw text, reason) for anything that
-could not be read. Nothing is dropped: rows in = rows out + rows quarantined.
+The text is loaded a chunk at a time into a DuckDB table of lines (``load_lines``: exactly the lines
+``str.split("\n")`` gives), then split and cast in SQL (``split_sql``, ``typed_sql``): every record ends up typed
+or in quarantine with a reason (line, raw text, what was wrong). Nothing is dropped: rows in = rows out + rows
+quarantined.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import polars as pl
 
@@ -54,75 +58,125 @@ def quarantine_frame(source: str, sha: str, items: list[tuple[int, str, str]]) -
     )
 
 
-def split_rows(
-    records: list[tuple[int, str]], columns: list[str], chunk: int = 100_000
-) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
-    """Unquoted comma-separated records -> (frame of stripped text fields, [(line, raw, reason)] for wrong widths).
-
-    Vectorised in polars (no per-cell Python): same output as splitting each line with ``str.split(",")`` and
-    ``str.strip()``; blank lines are skipped. Works ``chunk`` records at a time because polars materialises every
-    field of a split before selecting them (~150 MB transient per 300k legacy rows), so peak memory stays bounded.
-    """
-    n, frames, bad = len(columns), [], []
-    fields = pl.col("raw_text").str.split_exact(",", n - 1).struct
-    for start in range(0, max(len(records), 1), chunk):
-        part = records[start : start + chunk]
-        lines = pl.DataFrame(
-            {"line_no": [r[0] for r in part], "raw_text": [r[1] for r in part]},
-            schema={"line_no": pl.Int64, "raw_text": pl.Utf8},
-        )
-        lines = lines.filter(pl.col("raw_text").str.strip_chars() != "").with_columns(
-            (pl.col("raw_text").str.count_matches(",", literal=True) + 1).alias("_n")
-        )
-        bad += [
-            (line_no, raw, f"expected {n} comma-separated fields, found {k}")
-            for line_no, raw, k in lines.filter(pl.col("_n") != n).iter_rows()
-        ]
-        stripped = [fields.field(f"field_{j}").str.strip_chars().alias(c) for j, c in enumerate(columns)]
-        frames.append(lines.filter(pl.col("_n") == n).select("line_no", "raw_text", *stripped))
-    return pl.concat(frames, rechunk=False), bad
-
-
 def join_reasons(parts: list[pl.Expr]) -> pl.Expr:
     """Join the non-null reason fragments with '; '; null when there are none."""
     joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
     return pl.when(joined == "").then(None).otherwise(joined)
 
 
-def cast_columns(frame: pl.DataFrame, kinds: dict[str, tuple[str, str]]) -> tuple[pl.DataFrame, pl.Series]:
-    """Cast text columns by kind; return the typed frame and a reason per row (null when the row is fine).
+# What polars' str.strip_chars() strips (Rust's char::is_whitespace), for DuckDB's trim(text, characters)
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+)
+INT_RE = r"[+-]?[0-9]+"
+NUMBER_RE = r"[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))"
 
-    kinds maps column -> (kind, label) with kind in: number, int, year, yes_no, flag_q, text.
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def strip_sql(expr: str) -> str:
+    return f"trim({expr}, {lit(WHITESPACE)})"
+
+
+def load_lines(con, table: str, chunks: Iterator[str], line_end: str) -> int:
+    """Text chunks -> TEMP table (line_no, text): the lines str.split("\n") gives, numbered from 1; returns the count.
+
+    line_end: "rstrip" drops every trailing CR (the legacy export), "crlf" drops the CR of a CRLF (the API CSV,
+    whose last line keeps a lone CR as ``replace("\r\n", "\n")`` would). Memory: one chunk at a time.
     """
-    casts, problems = [], []
-    for col, (kind, label) in kinds.items():
-        raw = pl.col(col)
-        empty = raw == ""
-        if kind in ("number", "int", "year"):
-            dtype = pl.Float64 if kind == "number" else pl.Int64
-            value = pl.when(empty).then(None).otherwise(raw.str.replace_all(" ", "").cast(dtype, strict=False))
-            bad = ~empty & value.is_null()
-            what = "a number" if kind == "number" else ("a whole number" if kind == "int" else "a year")
-            if kind == "year":
-                bad = bad | (~empty & ((value < 1900) | (value > 2100)))
-            casts.append(value.alias(col))
-        elif kind == "yes_no":
-            value = pl.when(raw == "Yes").then(True).when(raw == "No").then(False).otherwise(None)
-            bad = ~empty & ~raw.is_in(["Yes", "No"])
-            what = "Yes, No or empty"
-            casts.append(value.alias(col))
-        elif kind == "flag_q":
-            value = raw == "?"
-            bad = ~empty & (raw != "?")
-            what = "'?' or empty"
-            casts.append(value.alias(col))
-        else:
-            casts.append(pl.when(empty).then(None).otherwise(raw).alias(col))
-            continue
-        problems.append(pl.when(bad).then(pl.format(f"{label} '{{}}' is not {what}", raw)))
-    reason = (
-        frame.select(join_reasons(problems).alias("reason"))["reason"]
-        if problems
-        else pl.Series("reason", [None] * frame.height, dtype=pl.Utf8)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (line_no BIGINT, text VARCHAR)")
+    carry, n = "", 0
+
+    def insert(lines: pl.Series) -> None:
+        nonlocal n
+        frame = pl.DataFrame({"line_no": pl.int_range(n + 1, n + 1 + lines.len(), eager=True), "text": lines})
+        con.register("_chunk_lines", frame.to_arrow())
+        con.execute(f"INSERT INTO {table} SELECT * FROM _chunk_lines")
+        con.unregister("_chunk_lines")
+        n += lines.len()
+
+    for chunk in chunks:
+        lines = pl.Series([carry + chunk], dtype=pl.Utf8).str.split("\n").explode()
+        carry = lines[-1]
+        lines = lines.head(lines.len() - 1)
+        if lines.len():
+            insert(lines.str.strip_chars_end("\r") if line_end == "rstrip" else lines.str.strip_suffix("\r"))
+    last = pl.Series([carry], dtype=pl.Utf8)
+    insert(last.str.strip_chars_end("\r") if line_end == "rstrip" else last)
+    return n
+
+
+def split_sql(records: str, columns: list[str], split: str = "_split") -> tuple[str, str, str]:
+    """(split, good, bad): materialise ``split`` (each record's fields, computed once) from ``records``, then
+    ``good`` selects the stripped text fields of records of the right width and ``bad`` quarantine rows for the
+    rest, both from ``split``. records: a relation (line_no, raw_text); blank records are skipped, as the per-line
+    split did. DuckDB's trim with a character set is slow, so only records holding whitespace other than spaces
+    (``odd``) take it; the rest take the plain trim of spaces.
+    """
+    n = len(columns)
+    ws, odd = "[" + WHITESPACE + "]", "[" + WHITESPACE.replace(" ", "") + "]"
+    select = (
+        f"SELECT line_no, raw_text, string_split(raw_text, ',') AS p, regexp_matches(raw_text, {lit(odd)}) AS odd "
+        f"FROM {records} WHERE NOT regexp_full_match(raw_text, {lit(ws + '*')})"
     )
-    return frame.with_columns(casts), reason
+    fields = ", ".join(
+        f"CASE WHEN odd THEN {strip_sql(f'p[{j + 1}]')} ELSE trim(p[{j + 1}]) END AS {c}" for j, c in enumerate(columns)
+    )
+    good = f"SELECT line_no, raw_text, {fields} FROM {split} WHERE len(p) = {n}"
+    bad = (
+        f"SELECT line_no, raw_text, 'expected {n} comma-separated fields, found ' || len(p) AS reason "
+        f"FROM {split} WHERE len(p) <> {n}"
+    )
+    return select, good, bad
+
+
+def _cast(col: str, kind: str) -> str:
+    """The typed value of one stripped text field, as polars' non-strict casts read it."""
+    squeezed = f"replace({col}, ' ', '')"
+    if kind in ("number", "int", "year"):
+        pattern, dtype = (NUMBER_RE, "DOUBLE") if kind == "number" else (INT_RE, "BIGINT")
+        return (
+            f"CASE WHEN {col} = '' THEN NULL WHEN regexp_full_match({squeezed}, {lit(pattern)}) "
+            f"THEN TRY_CAST({squeezed} AS {dtype}) END"
+        )
+    if kind == "yes_no":
+        return f"CASE {col} WHEN 'Yes' THEN TRUE WHEN 'No' THEN FALSE END"
+    if kind == "flag_q":
+        return f"({col} = '?')"
+    return f"nullif({col}, '')"
+
+
+def _problem(col: str, kind: str, label: str) -> str:
+    """A reason when the text ``_x_<col>`` did not cast to ``col`` (over the cast relation ``t``)."""
+    text, value = f"t._x_{col}", f"t.{col}"
+    bad = f"{text} <> '' AND "
+    if kind in ("number", "int", "year"):
+        bad += f"({value} IS NULL" + (f" OR {value} < 1900 OR {value} > 2100)" if kind == "year" else ")")
+        what = "a number" if kind == "number" else ("a whole number" if kind == "int" else "a year")
+    elif kind == "yes_no":
+        bad, what = bad + f"{text} NOT IN ('Yes', 'No')", "Yes, No or empty"
+    else:
+        bad, what = bad + f"{text} <> '?'", "'?' or empty"
+    return f"CASE WHEN {bad} THEN {lit(label + ' ' + chr(39))} || {text} || {lit(chr(39) + ' is not ' + what)} END"
+
+
+def typed_sql(
+    fields: str, cast_table: str, kinds: dict[str, tuple[str, str]], extra_reasons: list[str] = ()
+) -> tuple[str, str]:
+    """(cast, check): cast selects typed columns (and the checked texts as ``_x_<col>``) from ``fields``; check
+    selects the typed columns and ``reason`` (what is wrong, '; '-joined; NULL when the row is fine) from the
+    materialised cast. Two steps, so each field is split, stripped and cast once.
+
+    kinds maps column -> (kind, label) with kind in: number, int, year, yes_no, flag_q, text. extra_reasons:
+    SQL expressions over the typed columns (``t.<col>``), appended in order after the cast problems.
+    """
+    checked = [c for c, (kind, _) in kinds.items() if kind != "text"]
+    values = [f"{_cast(f'f.{c}', kind)} AS {c}" for c, (kind, _) in kinds.items()]
+    texts = ", ".join(f"f.{c} AS _x_{c}" for c in checked)
+    cast = f"SELECT f.line_no, f.raw_text, {', '.join(values)}, {texts} FROM {fields} f"
+    reasons = ", ".join([*(_problem(c, kinds[c][0], kinds[c][1]) for c in checked), *extra_reasons])
+    hidden = ", ".join(f"_x_{c}" for c in checked)
+    return cast, f"SELECT t.* EXCLUDE ({hidden}), nullif(concat_ws('; ', {reasons}), '') AS reason FROM {cast_table} t"

@@ -1,13 +1,20 @@
-"""Deals: SIPRI trades (API rows per deal-year, legacy rows per deal) -> ``deal`` and ``delivery``."""
+"""Deals: SIPRI trades (API rows per deal-year, legacy rows per deal) -> ``deal`` and ``delivery``, in DuckDB.
+
+Parties resolve through ``entity_alias``; a name that matches no entity quarantines its row. API rows are
+deal x delivery year: a deal whose rows disagree on a deal-level column, and a second row for the same deal
+and year, are quarantined; the rest aggregate into one deal (first payload and line win for provenance).
+Legacy rows are one per deal; their deliveries carry only the years.
+"""
 
 from __future__ import annotations
 
-import polars as pl
+import numpy as np
+import pyarrow as pa
 
 from ..runs import RunContext
-from ..sources.text_table import QUARANTINE_SCHEMA
-from ..warehouse import connect, replace_table, table_frame
-from .common import quarantine, record_loaded, resolve_column, source_aliases, split_unresolved
+from ..sources.sipri_stage import bounded
+from ..warehouse import connect, ensure_tables, sql_text, table_frame
+from .common import record_loaded
 
 DEAL_LEVEL = [
     "supplier_id",
@@ -24,126 +31,157 @@ DEAL_LEVEL = [
     "tiv_unit_deal",
     "local_production",
 ]
+ADD_ALIAS = "matches no entity; add it to data_contracts/reference/aliases.csv"
+ORDER = "payload_seq, line_no"  # the order rows were read in: batch (request name), then line
 
 
-def deals_from_trades(trades: pl.DataFrame, aliases: pl.DataFrame):
-    """Resolve parties, build deals and deliveries; returns (deals, deliveries, quarantine, rows loaded per payload)."""
-    trades = resolve_column(aliases, trades, "supplier", "supplier_id")
-    trades = resolve_column(aliases, trades, "recipient", "recipient_id")
-    trades, q_resolve = split_unresolved(
-        trades, "sipri", [("supplier", "supplier", "supplier_id"), ("recipient", "recipient", "recipient_id")]
-    )
-    api = trades.filter(pl.col("source_format") == "trade-register-csv")
-    legacy = trades.filter(pl.col("source_format") == "legacy-export")
-    deals, deliveries, q_api = api_deals(api)
-    ldeals, ldeliveries = legacy_deals(legacy)
-    deals = pl.concat([deals, ldeals], how="diagonal_relaxed")
-    deliveries = pl.concat([deliveries, ldeliveries], how="diagonal_relaxed")
-    loaded = (
-        api.join(q_api.select("payload_sha256", "line_no"), on=["payload_sha256", "line_no"], how="anti")
-        .group_by("payload_sha256")
-        .len("rows_loaded")
-    )
-    loaded = pl.concat([loaded, legacy.group_by("payload_sha256").len("rows_loaded")])
-    return deals, deliveries, pl.concat([q_resolve, q_api]), loaded
+def _unresolved(label: str, name: str, id_col: str) -> str:
+    return f"CASE WHEN {id_col} IS NULL THEN '{label} ''' || {name} || ''' {ADD_ALIAS}' END"
+
+
+RESOLVE = f"""
+CREATE OR REPLACE TEMP TABLE _trade AS
+SELECT t.*, s.entity_id AS supplier_id, r.entity_id AS recipient_id,
+       nullif(concat_ws('; ', {_unresolved("supplier", "t.supplier", "s.entity_id")},
+                        {_unresolved("recipient", "t.recipient", "r.entity_id")}), '') AS _reason
+FROM staging.sipri_trade t
+LEFT JOIN (SELECT raw_name, entity_id FROM entity_alias WHERE source = 'sipri') s ON s.raw_name = t.supplier
+LEFT JOIN (SELECT raw_name, entity_id FROM entity_alias WHERE source = 'sipri') r ON r.raw_name = t.recipient
+"""
+
+
+def _distinct_values(col: str) -> str:
+    """polars' n_unique: NULL counts as one more value."""
+    return f"count(DISTINCT {col}) + max(({col} IS NULL)::INT)"
+
+
+DISAGREEING = ", ".join(f"CASE WHEN {_distinct_values(c)} > 1 THEN '{c}' END" for c in DEAL_LEVEL)
+DISAGREE = f"""
+CREATE OR REPLACE TEMP TABLE _api_bad AS
+WITH api AS (SELECT * FROM _trade WHERE _reason IS NULL AND source_format = 'trade-register-csv'),
+disagree AS (
+    SELECT deal_id, concat_ws(', ', {DISAGREEING}) AS cols
+    FROM api GROUP BY deal_id
+)
+SELECT a.payload_sha256, a.line_no, a.raw_text, 'deal ' || a.deal_id || ': its rows disagree on ' || d.cols AS reason
+FROM api a JOIN disagree d ON a.deal_id = d.deal_id WHERE d.cols <> ''
+UNION ALL
+SELECT payload_sha256, line_no, raw_text, 'deal ' || deal_id || ': second row for delivery year ' || delivery_year
+FROM (SELECT *, row_number() OVER (PARTITION BY deal_id, delivery_year ORDER BY {ORDER}) AS n FROM api) WHERE n > 1
+"""
+
+API_GOOD = """
+CREATE OR REPLACE TEMP TABLE _api AS
+SELECT t.* FROM _trade t ANTI JOIN _api_bad b USING (payload_sha256, line_no)
+WHERE t._reason IS NULL AND t.source_format = 'trade-register-csv'
+"""
+
+
+def _first(col: str) -> str:
+    return f"arg_min({col}, ({ORDER})) AS {col}"
+
+
+API_DEALS = f"""
+INSERT INTO deal BY NAME
+SELECT deal_id, {", ".join(f"any_value({c}) AS {c}" for c in DEAL_LEVEL if c not in ("supplier", "recipient"))},
+    any_value(supplier) AS supplier_name, any_value(recipient) AS recipient_name,
+    {_first("source_format")}, {_first("source_release")}, {_first("payload_sha256")},
+    coalesce(sum(numbers_delivered), 0) AS numbers_delivered,
+    coalesce(bool_or(numbers_delivered_is_estimate), FALSE) AS numbers_delivered_is_estimate,
+    CASE WHEN count(tiv_delivered) > 0 THEN sum(tiv_delivered) END AS tiv_delivered,
+    min(delivery_year) AS first_delivery_year, max(delivery_year) AS last_delivery_year
+FROM _api GROUP BY deal_id ORDER BY deal_id
+"""
+API_DELIVERIES = """
+INSERT INTO delivery BY NAME
+SELECT deal_id, delivery_year, numbers_delivered, numbers_delivered_is_estimate, delivery_year_is_estimate,
+    tiv_delivered, payload_sha256, source_release
+FROM _api ORDER BY deal_id, delivery_year
+"""
+TIV_LISTS = f"""
+SELECT deal_id, list(tiv_delivered ORDER BY {ORDER}) FILTER (WHERE tiv_delivered IS NOT NULL) AS v
+FROM _api GROUP BY deal_id HAVING count(tiv_delivered) >= 3
+"""
+LEGACY_YEARS = """
+CREATE OR REPLACE TEMP TABLE _legacy_years AS
+SELECT deal_id, payload_sha256, source_release, CAST(y AS INTEGER) AS delivery_year
+FROM (SELECT deal_id, payload_sha256, source_release, unnest(string_split(coalesce(delivery_years, ''), '; ')) AS y
+      FROM _trade WHERE _reason IS NULL AND source_format = 'legacy-export')
+WHERE y <> ''
+"""
+LEGACY_DEALS = """
+INSERT INTO deal BY NAME
+SELECT t.* EXCLUDE (supplier, recipient, line_no, raw_text, sipri_id, delivery_year, delivery_year_is_estimate,
+                    delivery_years, payload_seq, _reason),
+    t.supplier AS supplier_name, t.recipient AS recipient_name, y.first_delivery_year, y.last_delivery_year
+FROM _trade t
+LEFT JOIN (SELECT deal_id, min(delivery_year) AS first_delivery_year, max(delivery_year) AS last_delivery_year
+           FROM _legacy_years GROUP BY deal_id) y ON y.deal_id = t.deal_id
+WHERE t._reason IS NULL AND t.source_format = 'legacy-export'
+ORDER BY t.deal_id
+"""
+LEGACY_DELIVERIES = (  # sorted: the primary-key index is built faster from ordered keys
+    "INSERT INTO delivery BY NAME SELECT DISTINCT * FROM _legacy_years ORDER BY deal_id, delivery_year"
+)
+QUARANTINE = """
+INSERT INTO quarantine BY NAME
+SELECT 'sipri' AS source, 'resolve' AS stage, payload_sha256, line_no, raw_text, _reason AS reason
+FROM _trade WHERE _reason IS NOT NULL
+UNION ALL SELECT 'sipri', 'resolve', payload_sha256, line_no, raw_text, reason FROM _api_bad
+"""
+LOADED = """
+SELECT payload_sha256, count(*) AS rows_loaded FROM (
+    SELECT payload_sha256 FROM _api
+    UNION ALL SELECT payload_sha256 FROM _trade WHERE _reason IS NULL AND source_format = 'legacy-export'
+) GROUP BY payload_sha256
+"""
+
+
+def kahan_tiv(con) -> None:
+    """Deal TIV summed as polars summed it (Kahan, in row order), to the last bit, so that release history
+    and diffs see no change where the data did not change. One or two values sum exactly alike either way;
+    the deals with three or more are summed here, vectorised across deals (one numpy pass per position).
+    """
+    lists = con.sql(TIV_LISTS).to_arrow_table()
+    if lists.num_rows == 0:
+        return
+    v = lists.column("v").combine_chunks()
+    offsets, values = v.offsets.to_numpy(), v.values.to_numpy(zero_copy_only=False)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    total, comp = np.zeros(len(starts)), np.zeros(len(starts))
+    for j in range(int(lengths.max())):
+        on = lengths > j
+        y = values[starts[on] + j] - comp[on]
+        t = total[on] + y
+        comp[on] = (t - total[on]) - y
+        total[on] = t
+    con.register("_kahan", pa.table({"deal_id": lists.column("deal_id"), "tiv": total}))
+    con.execute("UPDATE deal SET tiv_delivered = k.tiv FROM _kahan k WHERE deal.deal_id = k.deal_id")
+    con.unregister("_kahan")
 
 
 def build_deals(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
-        trades = table_frame(con, "SELECT * FROM staging.sipri_trade")
-        deals, deliveries, q, loaded = deals_from_trades(trades, source_aliases(con, "sipri"))
-        replace_table(con, "deal", deals)
-        replace_table(con, "delivery", deliveries)
-        quarantine(con, "sipri", "resolve", q)
-        record_loaded(con, "sipri", loaded)
-    return {
-        "deals": deals.height,
-        "deliveries": deliveries.height,
-        "quarantined": q.height,
-        "tiv_delivered": round(deals["tiv_delivered"].sum() or 0.0, 2) if deals.height else 0.0,
-    }
-
-
-def api_deals(api: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Rows are deal x delivery year; deal-level columns must agree across a deal's rows."""
-    if api.height == 0:
-        return pl.DataFrame(), pl.DataFrame(), pl.DataFrame(schema=QUARANTINE_SCHEMA)
-    disagree = api.group_by("deal_id").agg([pl.col(c).n_unique().alias(c) for c in DEAL_LEVEL])
-    disagree = disagree.with_columns(
-        pl.concat_str(
-            [pl.when(pl.col(c) > 1).then(pl.lit(c)) for c in DEAL_LEVEL], separator=", ", ignore_nulls=True
-        ).alias("cols")
-    )
-    disagree = disagree.filter(pl.col("cols") != "")
-    dup = api.filter(
-        pl.struct("deal_id", "delivery_year").is_duplicated()
-        & ~pl.struct("deal_id", "delivery_year").is_first_distinct()
-    )
-    bad = pl.concat(
-        [
-            api.join(disagree.select("deal_id", "cols"), on="deal_id")
-            .with_columns(reason=pl.format("deal {}: its rows disagree on {}", pl.col("deal_id"), pl.col("cols")))
-            .drop("cols"),
-            dup.with_columns(
-                reason=pl.format("deal {}: second row for delivery year {}", pl.col("deal_id"), pl.col("delivery_year"))
-            ),
-        ],
-        how="diagonal_relaxed",
-    )
-    q = bad.select(
-        source=pl.lit("sipri"), payload_sha256="payload_sha256", line_no="line_no", raw_text="raw_text", reason="reason"
-    )
-    good = api.join(bad.select("payload_sha256", "line_no"), on=["payload_sha256", "line_no"], how="anti")
-    deals = (
-        good.group_by("deal_id")
-        .agg(
-            *[pl.col(c).first() for c in DEAL_LEVEL],
-            pl.col("source_format").first(),
-            pl.col("source_release").first(),
-            pl.col("payload_sha256").first(),
-            pl.col("numbers_delivered").sum().alias("numbers_delivered"),
-            pl.col("numbers_delivered_is_estimate").any().alias("numbers_delivered_is_estimate"),
-            pl.when(pl.col("tiv_delivered").is_not_null().any())
-            .then(pl.col("tiv_delivered").sum())
-            .alias("tiv_delivered"),
-            pl.col("delivery_year").min().alias("first_delivery_year"),
-            pl.col("delivery_year").max().alias("last_delivery_year"),
-        )
-        .rename({"supplier": "supplier_name", "recipient": "recipient_name"})
-    )
-    deliveries = good.select(
-        "deal_id",
-        "delivery_year",
-        "numbers_delivered",
-        "numbers_delivered_is_estimate",
-        "delivery_year_is_estimate",
-        "tiv_delivered",
-        "payload_sha256",  # provenance: the payload and release each row was read from
-        "source_release",
-    )
-    return deals, deliveries, q
-
-
-def legacy_deals(legacy: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per deal with totals; the per-year split is unknown, so deliveries carry only the years."""
-    if legacy.height == 0:
-        return pl.DataFrame(), pl.DataFrame()
-    years = legacy.select(
-        "deal_id", "payload_sha256", "source_release", pl.col("delivery_years").fill_null("").str.split("; ").alias("y")
-    ).explode("y")
-    years = years.filter(pl.col("y") != "").with_columns(pl.col("y").cast(pl.Int32))
-    deliveries = (
-        years.select("deal_id", "payload_sha256", "source_release", delivery_year="y")
-        .unique()
-        .with_columns(
-            numbers_delivered=pl.lit(None, pl.Int64),
-            numbers_delivered_is_estimate=pl.lit(None, pl.Boolean),
-            delivery_year_is_estimate=pl.lit(None, pl.Boolean),
-            tiv_delivered=pl.lit(None, pl.Float64),
-        )
-    )
-    span = years.group_by("deal_id").agg(first_delivery_year=pl.col("y").min(), last_delivery_year=pl.col("y").max())
-    deals = legacy.join(span, on="deal_id", how="left").rename(
-        {"supplier": "supplier_name", "recipient": "recipient_name"}
-    )
-    return deals, deliveries
+        bounded(con)
+        ensure_tables(con, "quarantine")
+        for sql in (RESOLVE, DISAGREE, API_GOOD):
+            con.execute(sql)
+        con.execute(sql_text("tables/deal.sql"))
+        con.execute(sql_text("tables/delivery.sql"))
+        con.execute(API_DEALS)
+        kahan_tiv(con)
+        con.execute(API_DELIVERIES)
+        con.execute(LEGACY_YEARS)
+        con.execute(LEGACY_DEALS)
+        con.execute(LEGACY_DELIVERIES)
+        con.execute("DELETE FROM quarantine WHERE source = 'sipri' AND stage = 'resolve'")
+        con.execute(QUARANTINE)
+        record_loaded(con, "sipri", table_frame(con, LOADED))
+        deals, tiv = con.execute("SELECT count(*), round(coalesce(sum(tiv_delivered), 0), 2) FROM deal").fetchone()
+        deliveries = con.execute("SELECT count(*) FROM delivery").fetchone()[0]
+        quarantined = con.execute(
+            "SELECT (SELECT count(*) FROM _trade WHERE _reason IS NOT NULL) + (SELECT count(*) FROM _api_bad)"
+        ).fetchone()[0]
+        for table in ("_trade", "_api_bad", "_api", "_legacy_years"):
+            con.execute(f"DROP TABLE {table}")
+    return {"deals": deals, "deliveries": deliveries, "quarantined": quarantined, "tiv_delivered": tiv}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
 
 from ..errors import ArmsflowError
-from ..fetch import Payload, Request, fetch_live, fetch_recorded
-from ..raw import land
+from ..fetch import Request, fetch_live, fetch_recorded
+from ..raw import LandedPayload, land, land_file
 from ..runs import Load, RunContext
 from ..sources import sipri, unoda, wikidata
 from ..sources.sniff import describe_binary
@@ -51,35 +52,58 @@ def new_batch_id(source: str) -> str:
     return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{source}"
 
 
-def file_format(source: str, body: bytes) -> str:
+HEAD = 64 << 10  # what sniffing reads of a user's file: never the whole file
+
+
+def file_format(source: str, head: bytes) -> str:
     """A saved SIPRI API response is JSON; anything else is read as a legacy export (the parser decides)."""
     if source != "sipri":
         return FORMATS[source]
-    return "trade-register-csv" if body.lstrip()[:1] == b"{" else "legacy-export"
+    return "trade-register-csv" if head.lstrip()[:1] == b"{" else "legacy-export"
 
 
-def read_user_file(source: str, path: Path) -> Payload:
+@dataclass(frozen=True)
+class UserFile:
+    path: Path
+    request: Request
+    format: str
+    fetched_at: datetime
+
+
+def _is_blank(path: Path, head: bytes) -> bool:
+    """Whitespace only (read on past the head in chunks only when the head is blank)."""
+    if head.strip():
+        return False
+    with open(path, "rb") as f:
+        while chunk := f.read(8 << 20):
+            if chunk.strip():
+                return False
+    return True
+
+
+def read_user_file(source: str, path: Path) -> UserFile:
+    """Check a user's file from its head (it is landed by streaming, see ``raw.land_file``)."""
     if path.is_dir():
         raise ArmsflowError(f"import-{source}: {path} is a directory; give the path of the exported file inside it")
     if not path.exists():
         raise ArmsflowError(f"import-{source}: no such file {path}")
-    body = path.read_bytes()
-    if not body.strip():
+    with open(path, "rb") as f:
+        head = f.read(HEAD)
+    if _is_blank(path, head):
         raise ArmsflowError(f"import-{source}: {path} is empty; download the export again")
-    binary = describe_binary(body)
-    if binary and not (source in ("atop", "cow") and body.startswith(b"PK\x03\x04")):  # ATOP ships as a zip
+    binary = describe_binary(head)
+    if binary and not (source in ("atop", "cow") and head.startswith(b"PK\x03\x04")):  # ATOP ships as a zip
         raise ArmsflowError(
             f"import-{source}: {path} is {binary}, not a SIPRI export (a CSV file or a saved API "
             "response); nothing was changed"
         )
     req = Request(source, f"import:{path.name}", "FILE", str(path.resolve()))
-    return Payload(req, body, f"file://{path.resolve()}", datetime.now(timezone.utc))
+    return UserFile(path, req, file_format(source, head), datetime.now(timezone.utc))
 
 
-def land_batch(ctx: RunContext, source: str, payloads: list[Payload], formats: list[str], origin: str) -> dict:
+def land_batch(ctx: RunContext, source: str, landed: list[LandedPayload], releases: list, origin: str) -> dict:
     """Keep every payload as received and record it in load_manifest as one batch of this run."""
     batch = new_batch_id(source)
-    landed = [land(p, ctx.settings.raw_dir, fmt) for p, fmt in zip(payloads, formats, strict=True)]
     manifest = pl.DataFrame(
         {
             "batch_id": [batch] * len(landed),
@@ -92,7 +116,7 @@ def land_batch(ctx: RunContext, source: str, payloads: list[Payload], formats: l
             "bytes": [x.bytes for x in landed],
             "raw_path": [x.path for x in landed],
             "format": [x.format for x in landed],
-            "source_release": [p.release for p in payloads],
+            "source_release": releases,
             "origin": [origin] * len(landed),
             "run_id": [ctx.run_id] * len(landed),
         },
@@ -117,16 +141,19 @@ def raw_step(source: str):
             from ..release_select import reland_batch
 
             return reland_batch(ctx, source, load.batch_id, new_batch_id(source))
-        if load.mode == "live":
-            payloads = fetch_live(live_plan(ctx.settings, source), ctx.settings, ctx.progress)
-            formats = [FORMATS[source]] * len(payloads)
-        elif load.mode == "replay":
-            payloads = fetch_recorded(source, recorded_dir=ctx.settings.recorded_dir)
-            formats = [FORMATS[source]] * len(payloads)
+        raw_dir = ctx.settings.raw_dir
+        if load.mode in ("live", "replay"):
+            if load.mode == "live":
+                payloads = fetch_live(live_plan(ctx.settings, source), ctx.settings, ctx.progress)
+            else:
+                payloads = fetch_recorded(source, recorded_dir=ctx.settings.recorded_dir)
+            landed = [land(p, raw_dir, FORMATS[source]) for p in payloads]
+            releases = [p.release for p in payloads]
         else:
-            payloads = [read_user_file(source, path) for path in load.paths]
-            formats = [file_format(source, p.body) for p in payloads]
-        return land_batch(ctx, source, payloads, formats, load.origin)
+            files = [read_user_file(source, path) for path in load.paths]
+            landed = [land_file(f.path, f.request, raw_dir, f.format, f.fetched_at) for f in files]
+            releases = [None] * len(files)
+        return land_batch(ctx, source, landed, releases, load.origin)
 
     run.__name__ = f"raw_{source}"
     return run

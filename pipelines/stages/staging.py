@@ -7,17 +7,10 @@ from pathlib import Path
 import polars as pl
 
 from ..runs import RunContext
-from ..sources import sipri, sipri_tiv, unoda, wikidata
+from ..sources import sipri_stage, sipri_tiv, unoda, wikidata
 from ..sources.text_table import QUARANTINE_SCHEMA
-from ..warehouse import connect
+from ..warehouse import connect, ensure_tables
 from .common import current_batch, quarantine, set_counts
-
-
-def parse_sipri(m: dict, body: bytes):
-    parse = sipri.parse_legacy_export if m["format"] == "legacy-export" else sipri.parse_trade_register
-    parsed = parse(body, m["sha256"], f"{m['request_name']} ({m['url']})")
-    trades = parsed.trades.with_columns(source_format=pl.lit(m["format"]), source_release=pl.lit(parsed.release))
-    return trades, parsed.quarantine, parsed.rows_in, parsed.release
 
 
 def parse_unoda(m: dict, body: bytes):
@@ -39,7 +32,6 @@ def parse_tiv(m: dict, body: bytes):
 
 
 STAGING = {
-    "sipri": ("sipri_trade", parse_sipri, None),
     "unoda": ("treaty_action", parse_unoda, unoda.ACTION_SCHEMA),
     "wikidata": ("alliance_membership", parse_wikidata, wikidata.MEMBER_SCHEMA),
     "sipri_tiv": ("tiv_value", parse_tiv, sipri_tiv.SCHEMA),
@@ -66,12 +58,33 @@ def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame,
     )
 
 
-def stage_step(source: str):
-    table, parse, empty_schema = STAGING[source]
+def stage_sipri(con, batch: pl.DataFrame) -> dict:
+    """SIPRI payloads are parsed inside DuckDB, streamed from raw/ (see ``sources.sipri_stage``)."""
+    sipri_stage.bounded(con)
+    sipri_stage.create_trade_table(con)
+    ensure_tables(con, "quarantine")
+    con.execute("DELETE FROM quarantine WHERE source = 'sipri' AND stage = 'parse'")
+    counts, rows, quarantined = [], 0, 0
+    for seq, m in enumerate(batch.iter_rows(named=True)):
+        what = f"{m['request_name']} ({m['url']})"
+        out = sipri_stage.stage_payload(
+            con, Path(m["raw_path"]), m["format"], m["sha256"], what, seq, m["source_release"]
+        )
+        counts.append({"request_name": m["request_name"], "rows_in": out["rows_in"], "source_release": out["release"]})
+        rows, quarantined = rows + out["rows"], quarantined + out["quarantined"]
+    if counts:
+        set_counts(con, batch["batch_id"][0], pl.DataFrame(counts))
+    return {"rows": rows, "quarantined": quarantined, "payloads": batch.height}
 
+
+def stage_step(source: str):
     def run(ctx: RunContext) -> dict:
         if source not in ctx.loads:
             return {"kept": "current staging"}
+        if source == "sipri":
+            with connect(ctx.build_path) as con:
+                return stage_sipri(con, current_batch(con, source))
+        table, parse, empty_schema = STAGING[source]
         with connect(ctx.build_path) as con:
             batch = current_batch(con, source)
             rows, q, counts = parse_batch(batch, parse, empty_schema)

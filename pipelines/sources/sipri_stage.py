@@ -1,0 +1,165 @@
+"""A landed SIPRI payload -> ``staging.sipri_trade`` rows and quarantine rows, parsed inside DuckDB.
+
+The payload is read a chunk at a time (``streams``) into a table of lines (``text_table.load_lines``); the
+legacy export's records broken by raw newlines are glued (only the short lines reach Python); fields are
+split, stripped and cast in SQL with the reasons the polars parser gave. Legacy deal keys are computed in SQL
+with DuckDB's ``sha1``: the same keys as before, so history and diffs keep matching across releases.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from . import sipri
+from .streams import api_csv_chunks, text_chunks
+from .text_table import lit, load_lines, release_from_preamble, split_preamble, split_sql, typed_sql
+
+STATUS_REASON = (
+    "CASE WHEN t.status NOT IN ('New', 'Second hand', 'Second hand but modernized') THEN 'status ''' || t.status "
+    "|| ''' is not one of New, Second hand, Second hand but modernized' END"
+)
+YEARS_REASON = (
+    "CASE WHEN NOT regexp_full_match(coalesce(t.delivery_years, ''), '([0-9]{4}(; [0-9]{4})*)?') "
+    "THEN 'Year(s) of delivery ''' || t.delivery_years || ''' is not a ''; ''-separated list of years' END"
+)
+TRADE_TABLE = """CREATE TABLE IF NOT EXISTS staging.sipri_trade (
+    line_no BIGINT, raw_text VARCHAR, sipri_id BIGINT, supplier VARCHAR, recipient VARCHAR, designation VARCHAR,
+    description VARCHAR, armament_category VARCHAR, order_year BIGINT, order_year_is_estimate BOOLEAN,
+    numbers_ordered BIGINT, numbers_ordered_is_estimate BOOLEAN, numbers_delivered BIGINT,
+    numbers_delivered_is_estimate BOOLEAN, delivery_year BIGINT, delivery_year_is_estimate BOOLEAN,
+    delivery_years VARCHAR, status VARCHAR, comments VARCHAR, tiv_unit_new DOUBLE, tiv_unit_deal DOUBLE,
+    tiv_order DOUBLE, tiv_delivered DOUBLE, local_production BOOLEAN, deal_id VARCHAR, payload_sha256 VARCHAR,
+    source_format VARCHAR, source_release VARCHAR, payload_seq INTEGER
+)"""
+MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), so peak RSS stays bounded at any size
+COMMAS = "(length(text) - length(replace(text, ',', '')))"
+
+
+def bounded(con) -> None:
+    """Cap DuckDB's memory for the SIPRI steps (the default, 80% of RAM, lets a big register grow RSS freely)."""
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+
+
+def create_trade_table(con) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    con.execute("DROP TABLE IF EXISTS staging.sipri_trade")
+    con.execute(TRADE_TABLE)
+
+
+def _glue_legacy(con, n_commas: int) -> None:
+    """_records: the legacy lines after the header, broken records glued (only short lines reach Python).
+
+    A broken record is short lines followed by at most one full line, so the short lines and the line after
+    each are all ``_join_broken_lines`` needs; every other line is a record as it stands.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _short AS SELECT line_no FROM _lines "
+        f"WHERE line_no > 12 AND {COMMAS} < {n_commas}"
+    )
+    pieces = con.execute(
+        "SELECT line_no, text FROM _lines WHERE line_no IN (SELECT line_no FROM _short) "
+        "OR line_no - 1 IN (SELECT line_no FROM _short) ORDER BY line_no"
+    ).fetchall()
+    glued = sipri._join_broken_lines(pieces, n_commas)
+    frame = pl.DataFrame(glued, schema={"line_no": pl.Int64, "raw_text": pl.Utf8}, orient="row")
+    con.register("_glued", frame.to_arrow())
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _records AS SELECT line_no, text AS raw_text FROM _lines WHERE line_no > 12 "
+        "AND line_no NOT IN (SELECT line_no FROM _short) AND line_no - 1 NOT IN (SELECT line_no FROM _short) "
+        "UNION ALL SELECT line_no, raw_text FROM _glued"
+    )
+    con.unregister("_glued")
+    con.execute("DROP TABLE _short")
+
+
+def _legacy_keyed() -> str:
+    """L-<first 16 hex of sha1 of the deal's fields joined by '|'>, then -2, -3... for identical twins (file order)."""
+    content = " || '|' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in sipri.LEGACY_COLUMNS)
+    return (
+        "SELECT * EXCLUDE (d, n), 'L-' || d || CASE WHEN n > 1 THEN '-' || n ELSE '' END AS deal_id FROM (SELECT *, "
+        "row_number() OVER (PARTITION BY d ORDER BY line_no) AS n FROM (SELECT *, left(sha1("
+        f"{content}), 16) AS d FROM _typed WHERE reason IS NULL))"
+    )
+
+
+def stage_payload(con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, release: str | None = None) -> dict:
+    """One landed payload -> rows of staging.sipri_trade (created by ``create_trade_table``) and quarantine.
+
+    Returns rows_in (records read), rows (staged), quarantined, and the release (``release`` wins when given).
+    """
+    legacy = fmt == "legacy-export"
+    if legacy:
+        chunks = text_chunks(path, sipri.SOURCE, what)
+    else:
+        chunks = api_csv_chunks(path, sipri.SOURCE, what, sipri.decode_api_response)
+    n_lines = load_lines(con, "_lines", chunks, "rstrip" if legacy else "crlf")
+    head = [t for (t,) in con.execute("SELECT text FROM _lines WHERE line_no <= 12 ORDER BY line_no").fetchall()]
+    header = sipri.LEGACY_HEADER if legacy else sipri.API_HEADER
+    preamble, _ = split_preamble(head if n_lines > 12 else head[:n_lines], sipri.SOURCE, what, header)
+    release = release or release_from_preamble(preamble)
+    if legacy:
+        _glue_legacy(con, len(sipri.LEGACY_HEADER) - 1)
+    else:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _records AS SELECT line_no, text AS raw_text FROM _lines WHERE line_no > 12"
+        )
+    con.execute("DROP TABLE _lines")
+    columns, kinds = (sipri.LEGACY_COLUMNS, sipri.LEGACY_KINDS) if legacy else (sipri.API_COLUMNS, sipri.API_KINDS)
+    split, fields, width_bad = split_sql("_records", columns, "_split")
+    extra = [YEARS_REASON, STATUS_REASON] if legacy else [STATUS_REASON]
+    cast, check = typed_sql("_fields", "_cast", kinds, extra)
+    # each step materialised, so that DuckDB computes every split, trim and cast once
+    for table, sql in (("_split", split), ("_width_bad", width_bad), ("_fields", fields), ("_cast", cast)):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+    for table in ("_records", "_split", "_fields"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS {check}")
+    con.execute("DROP TABLE _cast")
+    good = (
+        _legacy_keyed() if legacy else "SELECT *, CAST(sipri_id AS VARCHAR) AS deal_id FROM _typed WHERE reason IS NULL"
+    )
+    con.execute(
+        "INSERT INTO staging.sipri_trade BY NAME SELECT * EXCLUDE (reason), "
+        f"{lit(sha)} AS payload_sha256, {lit(fmt)} AS source_format, {lit(release)} AS source_release, "
+        f"{seq} AS payload_seq FROM ({good})"
+    )
+    con.execute(
+        f"INSERT INTO quarantine BY NAME SELECT 'sipri' AS source, 'parse' AS stage, {lit(sha)} AS payload_sha256, "
+        "line_no, raw_text, reason FROM (SELECT * FROM _width_bad UNION ALL SELECT line_no, raw_text, reason "
+        "FROM _typed WHERE reason IS NOT NULL)"
+    )
+    rows_in, rows = con.execute(
+        "SELECT (SELECT count(*) FROM _typed) + (SELECT count(*) FROM _width_bad), "
+        "(SELECT count(*) FROM _typed WHERE reason IS NULL)"
+    ).fetchone()
+    con.execute("DROP TABLE _typed")
+    con.execute("DROP TABLE _width_bad")
+    return {"rows_in": rows_in, "rows": rows, "quarantined": rows_in - rows, "release": release}
+
+
+def parse_bytes(body: bytes, fmt: str, sha: str, what: str) -> tuple[pl.DataFrame, pl.DataFrame, str, int]:
+    """``stage_payload`` on a payload in memory, in a throwaway DuckDB: (trades, quarantine, release, rows_in)."""
+    from ..warehouse import ensure_tables
+
+    with tempfile.TemporaryDirectory() as tmp, duckdb.connect() as con:
+        path = Path(tmp) / "payload"
+        path.write_bytes(body)
+        ensure_tables(con, "quarantine")
+        create_trade_table(con)
+        out = stage_payload(con, path, fmt, sha, what)
+        trades = con.sql(
+            "SELECT * EXCLUDE (payload_seq, source_format, source_release) FROM staging.sipri_trade ORDER BY line_no"
+        )
+        quarantine = con.sql(
+            "SELECT source, payload_sha256, line_no, raw_text, reason FROM quarantine ORDER BY line_no"
+        )
+        return (
+            pl.from_arrow(trades.to_arrow_table()),
+            pl.from_arrow(quarantine.to_arrow_table()),
+            out["release"],
+            out["rows_in"],
+        )
