@@ -56,7 +56,7 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
     """Code and reference files; the batch of each source whose payloads the step reads (a ``raw_`` dep); the
     content of each staging table it reads (a ``stg_`` dep); the content of every table built upstream of it."""
     from .stages.common import current_batch_ids
-    from .stages.staging import STAGING
+    from .stages.staging import STAGED_TABLE
 
     direct = [by_name[d] for d in step.deps]
     batches = current_batch_ids(con)
@@ -65,7 +65,7 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
         "code": _code(settings),
         "batches": {d.source: batches.get(d.source) for d in direct if d.group == "raw"},
         "staged": {
-            d.source: table_digest(con, STAGING[d.source][0], "staging")
+            d.source: table_digest(con, STAGED_TABLE[d.source], "staging")
             for d in direct
             if d.group == "staging" and d.source
         },

@@ -38,6 +38,9 @@ STAGING = {
 }
 
 
+STAGED_TABLE = {"sipri": "sipri_trade", **{s: v[0] for s, v in STAGING.items()}}  # staging.<table> per source
+
+
 def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Every payload of a batch -> (rows, quarantine, per-request counts); a recording's own label wins."""
     frames, quarantined, counts = [], [], []
