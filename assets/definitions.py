@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .checks import contract_checks, rule_checks
+from .checks import asset_checks
 from .resources import ArmsflowResource
 from .schedules import jobs, schedules, source_change_sensor
 from .steps import published_warehouse, step_assets
 
 defs = dg.Definitions(
     assets=[*step_assets, published_warehouse],
-    asset_checks=[*rule_checks, *contract_checks],
+    asset_checks=asset_checks,
     jobs=jobs,
     schedules=schedules,
     sensors=[source_change_sensor],

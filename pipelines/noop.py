@@ -8,6 +8,7 @@ under a second. The fingerprint is written into the build as ``build_info`` by t
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -27,13 +28,18 @@ def _tree_hash(root: Path, pattern: str) -> str:
 
 def fingerprint(settings: Settings) -> dict[str, str]:
     """Package version + hash of the code (pipelines/**/*.py, sql/, GX suites) + hash of the reference files."""
+    return {**_code(), "reference_sha256": _tree_hash(settings.reference_dir, "*")}
+
+
+@lru_cache(maxsize=1)
+def _code() -> dict[str, str]:
+    """Once per process (about 0.5 s: the package metadata lookup scans site-packages): a process runs one code."""
     try:
         package = version("armsflow")
     except PackageNotFoundError:
         package = "unknown"
     code = hashlib.sha256("|".join(_tree_hash(REPO_ROOT / d, g) for d, g in CODE_GLOBS).encode()).hexdigest()
-    reference = _tree_hash(settings.reference_dir, "*")
-    return {"package_version": package, "code_sha256": code, "reference_sha256": reference}
+    return {"package_version": package, "code_sha256": code}
 
 
 def write_build_info(con, settings: Settings, run_id: str) -> None:
