@@ -126,12 +126,6 @@ def _sql_source(con) -> Iterator:
         cursor.close()
 
 
-def validate_table(con, suite: dict, previous: int | None = None) -> list[Outcome]:
-    """Validate one table of the open DuckDB connection against its suite; one outcome per severity."""
-    with _sql_source(con) as source:
-        return _validate(source, suite, previous)
-
-
 def _validate(source, suite: dict, previous: int | None) -> list[Outcome]:
     import great_expectations as gx
 

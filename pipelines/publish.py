@@ -16,6 +16,7 @@ import duckdb
 from .errors import PublishConflict
 from .runs import RunContext, identity
 from .targets import Target
+from .warehouse import connect
 
 
 def build_tables_and_releases(build_path: Path) -> tuple[list[str], dict[str, str | None]]:
@@ -60,7 +61,7 @@ def publish(ctx: RunContext) -> int | None:
     target = ctx.settings.published_path
     if identity(target) != ctx.base_identity:
         raise PublishConflict(target)
-    with duckdb.connect(str(ctx.build_path)) as con:
+    with connect(ctx.build_path) as con:
         con.execute("CHECKPOINT")
     snapshot = publish_to_target(ctx.build_path, ctx.settings.target, ctx.run_id)
     _fsync(ctx.build_path)

@@ -40,21 +40,10 @@ def table_digest(con, table: str, schema: str = "main") -> str:
     return f"{count}:{total}"
 
 
-def _code(settings) -> str:
-    from .noop import fingerprint
-
-    key = str(settings.reference_dir)
-    if key not in _CODE:  # one process runs one code version; the reference dir is the only variable
-        _CODE[key] = json.dumps(fingerprint(settings), sort_keys=True)
-    return _CODE[key]
-
-
-_CODE: dict[str, str] = {}
-
-
 def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dict[str, str] | None = None) -> str:
     """Code and reference files; the batch of each source whose payloads the step reads (a ``raw_`` dep); the
     content of each staging table it reads (a ``stg_`` dep); the content of every table built upstream of it."""
+    from .noop import fingerprint
     from .stages.common import current_batch_ids
     from .stages.staging import STAGED_TABLE
 
@@ -62,7 +51,7 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
     batches = current_batch_ids(con)
     parts = {
         "step": step.name,
-        "code": _code(settings),
+        "code": fingerprint(settings),
         "batches": {d.source: batches.get(d.source) for d in direct if d.group == "raw"},
         "staged": {
             d.source: table_digest(con, STAGED_TABLE[d.source], "staging")

@@ -229,15 +229,15 @@ def run(
                     },
                 )
                 return summary
-            worker = None
-            if contracts:
-                from .contract_worker import ContractWorker
-
-                worker = ContractWorker()  # imports GX on the other core while the build runs
             record["sources"] = sorted(summary.loads)
             build, base = start_build(settings, summary.run_id)
             ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base, not rebuild)
+            worker = None
             try:
+                if contracts:
+                    from .contract_worker import ContractWorker
+
+                    worker = ContractWorker()  # imports GX on the other core while the build runs
                 _execute(ctx, summary, record, contracts, accept_smaller, started, worker)
             except BaseException as exc:
                 record["error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -13,9 +13,13 @@ import polars as pl
 
 from .config import SQL_DIR
 
+MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), so peak RSS stays bounded at any size
+
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path))
+    """The run's build file, with DuckDB's memory capped (its default, 80% of RAM, lets a big register grow RSS
+    freely)."""
+    return duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
 
 
 def sql_text(relative: str) -> str:

@@ -35,13 +35,7 @@ TRADE_TABLE = """CREATE TABLE IF NOT EXISTS staging.sipri_trade (
     tiv_order DOUBLE, tiv_delivered DOUBLE, local_production BOOLEAN, deal_id VARCHAR, payload_sha256 VARCHAR,
     source_format VARCHAR, source_release VARCHAR, payload_seq INTEGER
 )"""
-MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), so peak RSS stays bounded at any size
 COMMAS = "(length(text) - length(replace(text, ',', '')))"
-
-
-def bounded(con) -> None:
-    """Cap DuckDB's memory for the SIPRI steps (the default, 80% of RAM, lets a big register grow RSS freely)."""
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
 
 
 def create_trade_table(con) -> None:

@@ -12,7 +12,6 @@ import numpy as np
 import pyarrow as pa
 
 from ..runs import RunContext
-from ..sources.sipri_stage import bounded
 from ..warehouse import connect, ensure_tables, sql_text, table_frame
 from .common import record_loaded
 
@@ -162,7 +161,6 @@ def kahan_tiv(con) -> None:
 
 def build_deals(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
-        bounded(con)
         ensure_tables(con, "quarantine")
         for sql in (RESOLVE, DISAGREE, API_GOOD):
             con.execute(sql)

@@ -63,7 +63,6 @@ def parse_batch(batch: pl.DataFrame, parse, empty_schema) -> tuple[pl.DataFrame,
 
 def stage_sipri(con, batch: pl.DataFrame) -> dict:
     """SIPRI payloads are parsed inside DuckDB, streamed from raw/ (see ``sources.sipri_stage``)."""
-    sipri_stage.bounded(con)
     sipri_stage.create_trade_table(con)
     ensure_tables(con, "quarantine")
     con.execute("DELETE FROM quarantine WHERE source = 'sipri' AND stage = 'parse'")
