@@ -95,7 +95,19 @@ def inherit(intervals: pl.DataFrame, successions: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=MEMBERSHIP_SCHEMA, orient="row")
 
 
+def unverified(frame: pl.DataFrame) -> pl.Expr:
+    """A curated row that admits an unchecked fact: its source says "unverified" or its note "not verified"."""
+    flag = pl.lit(False)
+    if "source" in frame.columns:
+        flag = flag | pl.col("source").fill_null("").str.contains("(?i)unverified")
+    if "note" in frame.columns:
+        flag = flag | pl.col("note").fill_null("").str.contains("(?i)not verified")
+    return flag
+
+
 def alliance_intervals(curated: pl.DataFrame) -> pl.DataFrame:
+    """Curated alliance facts -> member intervals; rows with an unverified date say so in ``source``, so the
+    warning rule curated_unverified lists them (sql/checks/curated_unverified.sql)."""
     return curated.select(
         "org_id",
         "entity_id",
@@ -104,7 +116,7 @@ def alliance_intervals(curated: pl.DataFrame) -> pl.DataFrame:
         end_date=pl.col("end_date"),
         opened_by=pl.col("start_event").fill_null("accession"),
         closed_by=pl.col("end_event"),
-        source=pl.lit("curated"),
+        source=pl.when(unverified(curated)).then(pl.lit("curated:unverified")).otherwise(pl.lit("curated")),
     ).cast(MEMBERSHIP_SCHEMA)
 
 

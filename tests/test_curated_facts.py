@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -199,3 +200,33 @@ def test_no_dependent_territory_is_outside_the_npt_today(warehouse):
         "AND nuclear_status_on(entity_id, DATE '2024-12-31') = 'outside_npt'"
     ).fetchone()[0]
     assert outside == 0
+
+
+def test_unverified_curated_alliance_rows_are_flagged_in_membership():
+    curated = pl.DataFrame(
+        {
+            "org_id": ["RIO_TREATY", "RIO_TREATY", "RIO_TREATY"],
+            "entity_id": ["BRA", "VEN", "TTO"],
+            "start_date": [D("1948-12-03"), D("1948-12-03"), D("1967-04-06")],
+            "end_date": [None, None, None],
+            "start_event": ["founding", "founding", "accession"],
+            "end_event": [None, None, None],
+            "note": ["Ratification deposited 1948-03-25", "x", "deposit date not verified"],
+            "source": ["OAS table B-29", "B-29; unverified: deposit not seen", "ATOP 5.1"],
+        }
+    )
+    assert mem.alliance_intervals(curated)["source"].to_list() == [
+        "curated",
+        "curated:unverified",
+        "curated:unverified",
+    ]
+
+
+@pytest.mark.integration
+def test_the_unverified_rows_reach_the_warehouse_and_the_warning_rule(warehouse):
+    flagged = warehouse.execute(
+        "SELECT org_id, entity_id FROM membership WHERE source = 'curated:unverified' ORDER BY entity_id"
+    ).fetchall()
+    assert {(org, entity) for org, entity in flagged} == {(k[1], k[2]) for k in UNVERIFIED_ALLOWED}
+    rule = (Path(__file__).parents[1] / "sql" / "checks" / "curated_unverified.sql").read_text()
+    assert len(warehouse.execute(rule).fetchall()) == len(flagged) == 11
