@@ -37,19 +37,17 @@ def test_every_curated_row_carries_a_source():
 
 # Rows whose source still says "unverified", with the reason (see data_contracts/reference/NOTES.md). Anything
 # else marked unverified fails the test below: a new unchecked fact has to be sourced or listed here on purpose.
-_RIO_DEPOSIT = "OAS table B-29 seen only up to Guatemala: deposit date unknown, start assumes deposit by 1948-12-03"
 UNVERIFIED_ALLOWED = {
-    ("alliance_membership.csv", "RIO_TREATY", "DOM"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "HND"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "HTI"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "MEX"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "PAN"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "PER"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "PRY"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "URY"): _RIO_DEPOSIT,
-    ("alliance_membership.csv", "RIO_TREATY", "VEN"): _RIO_DEPOSIT + "; its approving law was published 1949-05-14",
-    ("alliance_membership.csv", "RIO_TREATY", "NIC"): _RIO_DEPOSIT + "; exit date from a secondary source",
-    ("alliance_membership.csv", "RIO_TREATY", "TTO"): "1967-04-06 may be the signature date; B-29 not seen that far",
+    (
+        "alliance_membership.csv",
+        "RIO_TREATY",
+        "VEN",
+    ): "deposit date unseen; the start 1949-05-14 (approving law) is a lower bound",
+    (
+        "alliance_membership.csv",
+        "RIO_TREATY",
+        "TTO",
+    ): "1967-04-06 may be the signature date; OAS table B-29 not seen that far",
 }
 
 
@@ -89,6 +87,36 @@ def test_the_bwc_joiners_of_2007_to_2025_are_recorded():
         "Comoros": D("2025-02-14"),
         "Kiribati": D("2025-05-20"),
     }
+
+
+def _rio() -> pl.DataFrame:
+    return pl.read_csv(REFERENCE / "alliance_membership.csv", infer_schema_length=0).filter(
+        pl.col("org_id") == "RIO_TREATY"
+    )
+
+
+def test_rio_treaty_entry_into_force_holds_exactly_the_two_thirds_of_article_22():
+    """20 signatories on 1948-12-03 (19 in 1947, Nicaragua 1948-10-15): in force on the 14th deposit, Costa Rica's
+    of that day; every state starting on 1948-12-03 deposited by then, so there must be exactly 14 of them."""
+    founding = _rio().filter(pl.col("start_date") == "1948-12-03")
+    assert founding.height == 14
+    assert "CRI" in founding["entity_id"].to_list() and "VEN" not in founding["entity_id"].to_list()
+
+
+def test_rio_treaty_venezuela_joined_after_its_1949_approving_law():
+    ven = _rio().filter(pl.col("entity_id") == "VEN").row(0, named=True)
+    assert D(ven["start_date"]) >= D("1949-05-14") and ven["start_event"] == "ratification"
+
+
+def test_rio_treaty_alba_exits_follow_atop():
+    """Bolivia and Nicaragua end where ATOP 5.1 (alliance 3075) ends them; Venezuela keeps its sourced 2015-05-14."""
+    atop = pl.read_csv(RECORDED_DIR / "atop" / "atop5_1m.csv", infer_schema_length=0).filter(pl.col("atopid") == "3075")
+    exits = {
+        row["member"]: date(int(row["yrexit"]), int(row["moexit"]), int(row["dayexit"]))
+        for row in atop.filter(pl.col("yrexit") != "0").iter_rows(named=True)
+    }
+    ends = dict(zip(_rio()["entity_id"], _rio()["end_date"], strict=True))
+    assert D(ends["BOL"]) == exits["145"] and D(ends["NIC"]) == exits["93"]
 
 
 def test_rio_treaty_bolivia_exit_respects_article_25():
@@ -229,4 +257,4 @@ def test_the_unverified_rows_reach_the_warehouse_and_the_warning_rule(warehouse)
     ).fetchall()
     assert {(org, entity) for org, entity in flagged} == {(k[1], k[2]) for k in UNVERIFIED_ALLOWED}
     rule = (Path(__file__).parents[1] / "sql" / "checks" / "curated_unverified.sql").read_text()
-    assert len(warehouse.execute(rule).fetchall()) == len(flagged) == 11
+    assert len(warehouse.execute(rule).fetchall()) == len(flagged) == len(UNVERIFIED_ALLOWED)
