@@ -34,7 +34,7 @@ from .runs import (
     stderr_progress,
     sweep,
 )
-from .warehouse import connect, ensure_tables, run_sql_file
+from .warehouse import connect, ensure_tables, held, released, run_sql_file
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
 
@@ -106,7 +106,8 @@ def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = F
 def _contracts(ctx: RunContext, tables: set[str] | None, previous: dict, worker) -> list:
     if worker is not None:
         try:
-            return worker.validate(ctx.build_path, tables, previous)  # the build is closed here: it reads it
+            with released(ctx.build_path):  # closed (checkpointed) while the worker reads it
+                return worker.validate(ctx.build_path, tables, previous)
         except (RuntimeError, OSError, ValueError) as exc:
             ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
     from .contracts import run_contracts
@@ -276,29 +277,31 @@ def _execute(
 ) -> None:
     from .steps import STEPS  # imported here: a no-op refresh never loads the stages
 
-    steps = plan(STEPS, ctx.loads)
-    for i, step in enumerate(steps, 1):
-        t0 = time.perf_counter()
-        ctx.progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
-        summary.steps[step.name] = execute_step(step, ctx)
-        shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
-        ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
-    record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
-    record["payloads"] = payloads_landed(ctx)
-    ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
-    summary.outcomes = run_checks(ctx, contracts, accept_smaller, worker)
-    record["checks"] = check_counts(summary.outcomes)
-    if any(o.blocking_failure for o in summary.outcomes):
-        raise ChecksFailed(
-            "Refresh not published: the previous warehouse is unchanged.\n" + checks.report(summary.outcomes)
-        )
-    record["published"] = True
-    record["seconds"] = round(time.perf_counter() - started, 3)
-    with connect(ctx.build_path) as con:
-        from .noop import write_build_info
+    with held(ctx.build_path):  # one database for the whole run: each step's connect() is a cursor on it
+        steps = plan(STEPS, ctx.loads)
+        for i, step in enumerate(steps, 1):
+            t0 = time.perf_counter()
+            ctx.progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
+            summary.steps[step.name] = execute_step(step, ctx)
+            shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
+            ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
+        record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
+        record["payloads"] = payloads_landed(ctx)
+        ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
+        summary.outcomes = run_checks(ctx, contracts, accept_smaller, worker)
+        record["checks"] = check_counts(summary.outcomes)
+        if any(o.blocking_failure for o in summary.outcomes):
+            raise ChecksFailed(
+                "Refresh not published: the previous warehouse is unchanged.\n" + checks.report(summary.outcomes)
+            )
+        record["published"] = True
+        record["seconds"] = round(time.perf_counter() - started, 3)
+        with connect(ctx.build_path) as con:
+            from .noop import write_build_info
 
-        write_build_info(con, ctx.settings, ctx.run_id)
-    write_run_table(ctx, record)
+            write_build_info(con, ctx.settings, ctx.run_id)
+        write_run_table(ctx, record)
+    # closed here: DuckDB checkpointed the build on close, so the file is complete for the rename
     try:
         summary.snapshot_id = publish(ctx)
         record["snapshot_id"] = summary.snapshot_id

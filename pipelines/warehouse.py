@@ -2,10 +2,16 @@
 
 Only the run that holds the run lock writes, and only into its own build file (``runs.RunContext``), so no
 file-level lock is needed here. Readers never open a build file.
+
+The CLI runner holds the build open for the whole run (``held``): every ``connect`` to it in this process is then
+a cursor on that one database instead of a fresh open, and closing the cursor neither checkpoints nor fsyncs the
+file (opening and closing the build around each step and each bookkeeping query cost about 1 s per import).
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -16,10 +22,48 @@ from .config import SQL_DIR
 MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), so peak RSS stays bounded at any size
 
 
+_HELD: dict[str, duckdb.DuckDBPyConnection] = {}  # build files held open by this process (``held``)
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     """The run's build file, with DuckDB's memory capped (its default, 80% of RAM, lets a big register grow RSS
-    freely)."""
+    freely). While the file is ``held``, a cursor on the held database (closing it leaves the database open)."""
+    root = _HELD.get(str(path))
+    if root is not None:
+        return root.cursor()
     return duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+
+
+@contextlib.contextmanager
+def held(path: Path) -> Iterator[None]:
+    """Keep ``path`` open until the block ends (then DuckDB checkpoints it once and closes it); use ``connect``
+    inside. Another process cannot open the file meanwhile: ``released`` closes it for a while."""
+    key = str(path)
+    if key in _HELD:
+        yield
+        return
+    _HELD[key] = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
+    try:
+        yield
+    finally:
+        current = _HELD.pop(key, None)  # ``released`` may have reopened it meanwhile
+        if current is not None:
+            current.close()
+
+
+@contextlib.contextmanager
+def released(path: Path) -> Iterator[None]:
+    """Close a held file for the block (checkpointed, so another process can open it), then hold it again."""
+    key = str(path)
+    con = _HELD.pop(key, None)
+    if con is None:
+        yield
+        return
+    con.close()
+    try:
+        yield
+    finally:
+        _HELD[key] = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
 
 
 def sql_text(relative: str) -> str:
