@@ -29,13 +29,22 @@ class ContractWorker:
             text=True,
         )
 
-    def validate(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> list[Outcome]:
-        """Outcomes from the child; raises RuntimeError (with its stderr) if it did not answer."""
+    def send(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> None:
+        """Ask for the validation (the build must be closed by then: the child opens it read-only)."""
         request = json.dumps({"build": str(build), "tables": sorted(tables) if tables is not None else None})
-        out, err = self.proc.communicate(request + "\n" + json.dumps(previous) + "\n")
+        self.proc.stdin.write(request + "\n" + json.dumps(previous) + "\n")
+        self.proc.stdin.flush()
+
+    def result(self) -> list[Outcome]:
+        """Outcomes from the child; raises RuntimeError (with its stderr) if it did not answer."""
+        out, err = self.proc.communicate()
         if self.proc.returncode != 0 or not out.strip():
             raise RuntimeError(f"contract worker exited {self.proc.returncode}: {err.strip()[-500:]}")
         return [Outcome(**o) for o in json.loads(out.strip().splitlines()[-1])]
+
+    def validate(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> list[Outcome]:
+        self.send(build, tables, previous)
+        return self.result()
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -48,6 +57,7 @@ def main() -> int:
 
     from . import contracts
 
+    contracts.defer_unused_imports()
     contracts._build_context()  # the slow part, done before the request arrives
     request = json.loads(sys.stdin.readline())
     previous = json.loads(sys.stdin.readline())

@@ -34,7 +34,7 @@ from .runs import (
     stderr_progress,
     sweep,
 )
-from .warehouse import connect, ensure_tables, held, released, run_sql_file
+from .warehouse import MEMORY_LIMIT, connect, ensure_tables, held, released, run_sql_file, transaction
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
 
@@ -57,11 +57,12 @@ def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
 
     ensure_tables(con, "table_batch")
     batches = current_batch_ids(con)
-    con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
-    con.execute(
-        "INSERT INTO table_batch SELECT t, s.source, s.batch, ? FROM unnest(?) u(t), unnest(?) v(s)",
-        [run_id, list(tables), [{"source": s, "batch": batches.get(s)} for s in SOURCES]],
-    )
+    with transaction(con):
+        con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
+        con.execute(
+            "INSERT INTO table_batch SELECT t, s.source, s.batch, ? FROM unnest(?) u(t), unnest(?) v(s)",
+            [run_id, list(tables), [{"source": s, "batch": batches.get(s)} for s in SOURCES]],
+        )
 
 
 def execute_step(step: Step, ctx: RunContext) -> dict:
@@ -88,32 +89,41 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
 
 
 def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:
-    """Domain rules, then the contracts of the tables this run rebuilt (in ``worker``'s process when given)."""
-    with connect(ctx.build_path) as con:
-        outcomes = checks.run_rules(con)
-        if contracts:
-            from .contracts import carried_contracts, previous_counts
-
-            tables, carried = carried_contracts(con, ctx.rebuilt) if ctx.reuse else (None, [])
-            previous = {} if accept_smaller else previous_counts(ctx.settings.published_path, tables)
+    """Domain rules, then the contracts of the tables this run rebuilt. With a ``worker`` the build is closed while
+    the worker validates it, and this process runs the domain rules on it meanwhile (both read-only)."""
+    tables, carried, previous = None, [], {}
     if contracts:
-        outcomes += _contracts(ctx, tables, previous, worker) + carried
+        from .contracts import carried_contracts, previous_counts
+
+        if ctx.reuse:
+            with connect(ctx.build_path) as con:
+                tables, carried = carried_contracts(con, ctx.rebuilt)
+        previous = {} if accept_smaller else previous_counts(ctx.settings.published_path, tables)
+    rules, validated = None, None
+    if contracts and worker is not None:
+        with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only
+            try:
+                worker.send(ctx.build_path, tables, previous)
+            except OSError as exc:
+                ctx.progress(f"      contract worker failed ({exc}); validating in-process")
+                worker = None
+            if worker is not None:
+                with duckdb.connect(str(ctx.build_path), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
+                    rules = checks.run_rules(con)
+                try:
+                    validated = worker.result()
+                except (RuntimeError, OSError, ValueError) as exc:
+                    ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
     with connect(ctx.build_path) as con:
+        outcomes = checks.run_rules(con) if rules is None else rules
+        if contracts and validated is None:
+            from .contracts import run_contracts
+
+            validated = run_contracts(con, previous, tables)
+        if contracts:
+            outcomes += validated + carried
         checks.record(con, ctx.run_id, outcomes)
     return outcomes
-
-
-def _contracts(ctx: RunContext, tables: set[str] | None, previous: dict, worker) -> list:
-    if worker is not None:
-        try:
-            with released(ctx.build_path):  # closed (checkpointed) while the worker reads it
-                return worker.validate(ctx.build_path, tables, previous)
-        except (RuntimeError, OSError, ValueError) as exc:
-            ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
-    from .contracts import run_contracts
-
-    with connect(ctx.build_path) as con:
-        return run_contracts(con, previous, tables)
 
 
 def check_counts(outcomes: list) -> dict:
@@ -153,7 +163,7 @@ def write_run_table(ctx: RunContext, record: dict) -> None:
         },
         strict=False,
     )
-    with connect(ctx.build_path) as con:
+    with connect(ctx.build_path) as con, transaction(con):
         run_sql_file(con, "tables/run.sql")
         con.register("_runs", frame.to_arrow())
         con.execute(

@@ -66,6 +66,31 @@ def released(path: Path) -> Iterator[None]:
         _HELD[key] = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
 
 
+_IN_TRANSACTION: set[int] = set()  # id() of connections inside ``transaction`` (so it nests)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a group of writes (a DDL file's CREATE and COMMENT statements, a delete and its insert, many rows) as
+    one transaction: one commit, so one WAL fsync instead of one per statement (about 450 per import before);
+    all or nothing as before. Nested use joins the outer transaction."""
+    key = id(con)
+    if key in _IN_TRANSACTION:
+        yield con
+        return
+    con.execute("BEGIN TRANSACTION")
+    _IN_TRANSACTION.add(key)
+    try:
+        yield con
+    except BaseException:
+        _IN_TRANSACTION.discard(key)
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    _IN_TRANSACTION.discard(key)
+    con.execute("COMMIT")
+
+
 def sql_text(relative: str) -> str:
     return (SQL_DIR / relative).read_text(encoding="utf-8")
 
@@ -79,7 +104,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
         ddl = sql_text(f"tables/{table}.sql")
         if "CREATE TABLE IF NOT EXISTS" in ddl and table_exists(con, table):
             continue
-        con.execute(ddl)
+        with transaction(con):
+            con.execute(ddl)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
@@ -92,8 +118,9 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Recreate a table from its DDL and load the frame by column name: idempotent, typed, constrained."""
-    con.execute(sql_text(f"tables/{table}.sql"))
-    return insert(con, table, frame)
+    with transaction(con):
+        con.execute(sql_text(f"tables/{table}.sql"))
+        return insert(con, table, frame)
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -118,12 +145,14 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, where: dict[str, st
     """Replace one slice (e.g. one source's quarantine rows) of an accumulating table."""
     ensure_tables(con, table)
     clause = " AND ".join(f"{k} = ?" for k in where)
-    con.execute(f"DELETE FROM {table} WHERE {clause}", list(where.values()))
-    return insert(con, table, frame)
+    with transaction(con):
+        con.execute(f"DELETE FROM {table} WHERE {clause}", list(where.values()))
+        return insert(con, table, frame)
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str) -> None:
-    con.execute(sql_text(relative))
+    with transaction(con):
+        con.execute(sql_text(relative))
 
 
 def table_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
