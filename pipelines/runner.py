@@ -75,17 +75,46 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         digest = reuse.input_digest(con, step, STEP_BY_NAME, ctx.settings, ctx.digests)
         built_by = reuse.reusable(con, step, digest) if ctx.reuse else None
-        if built_by:
-            record_lineage(con, step.tables, ctx.run_id)  # same inputs: as if built from the current batches
-            return {"reused": f"inputs unchanged since run {built_by}"}
+    if built_by:
+        _bookkeeping(ctx, step, None)  # same inputs: as if built from the current batches
+        return {"reused": f"inputs unchanged since run {built_by}"}
     result = step.run(ctx)
-    with connect(ctx.build_path) as con:
-        record_lineage(con, step.tables, ctx.run_id)
-        reuse.remember(con, step, digest, ctx.run_id)
+    _bookkeeping(ctx, step, digest)
     ctx.rebuilt.update(step.tables)
     for table in step.tables:
         ctx.digests.pop(table, None)
     return result
+
+
+def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
+    """Lineage of the step's tables and (when it ran) its input digest: now, or at ``flush_bookkeeping``."""
+    if ctx.deferred is not None:
+        ctx.deferred.append((step, digest))
+        return
+    with connect(ctx.build_path) as con:
+        _write_bookkeeping(con, ctx.run_id, [(step, digest)])
+
+
+def flush_bookkeeping(ctx: RunContext) -> None:
+    """The deferred lineage and digests of every step, in one transaction (one commit, not two per step).
+
+    Nothing in a run reads them before its checks: the lineage rule reads table_batch, and a step reads only its
+    own step_input row, written by an earlier run. The batches they name were all landed by the raw steps, which
+    run first."""
+    if ctx.deferred:
+        with connect(ctx.build_path) as con:
+            _write_bookkeeping(con, ctx.run_id, ctx.deferred)
+        ctx.deferred.clear()
+
+
+def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]]) -> None:
+    from . import reuse
+
+    with transaction(con):
+        for step, digest in entries:
+            record_lineage(con, step.tables, run_id)
+            if digest is not None:
+                reuse.remember(con, step, digest, run_id)
 
 
 def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:
@@ -243,6 +272,7 @@ def run(
             record["sources"] = sorted(summary.loads)
             build, base = start_build(settings, summary.run_id)
             ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base, not rebuild)
+            ctx.deferred = []  # lineage and digests written once after the steps (flush_bookkeeping)
             worker = None
             try:
                 if contracts:
@@ -295,6 +325,7 @@ def _execute(
             summary.steps[step.name] = execute_step(step, ctx)
             shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
             ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
+        flush_bookkeeping(ctx)
         record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
         record["payloads"] = payloads_landed(ctx)
         ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
