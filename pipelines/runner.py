@@ -240,8 +240,34 @@ def run(
     progress: Progress = stderr_progress,
     force: bool = True,
     rebuild: bool = False,
+    worker=None,
 ) -> RunSummary:
-    """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind."""
+    """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind.
+
+    ``worker``: a ``ContractWorker`` the caller started before importing the pipeline (GX's import then starts
+    earlier); it is closed here whatever happens. Without one, the run starts its own when contracts run."""
+    if not contracts and worker is not None:
+        worker.close()
+        worker = None
+    try:
+        return _run(settings, command, choose_loads, contracts, accept_smaller, wait, progress, force, rebuild, worker)
+    finally:
+        if worker is not None:
+            worker.close()  # a run that stopped before its build (locked, no-op, a failed start) leaves no child
+
+
+def _run(
+    settings: Settings,
+    command: str,
+    choose_loads: Callable[[Settings], dict[str, Load]],
+    contracts: bool,
+    accept_smaller: bool,
+    wait: bool,
+    progress: Progress,
+    force: bool,
+    rebuild: bool,
+    worker,
+) -> RunSummary:
     summary = RunSummary(run_id=new_run_id("cli"))
     started, started_at = time.perf_counter(), datetime.now(timezone.utc)
     record = {
@@ -273,9 +299,8 @@ def run(
             build, base = start_build(settings, summary.run_id)
             ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base, not rebuild)
             ctx.deferred = []  # lineage and digests written once after the steps (flush_bookkeeping)
-            worker = None
             try:
-                if contracts:
+                if contracts and worker is None:
                     from .contract_worker import ContractWorker
 
                     worker = ContractWorker()  # imports GX on the other core while the build runs
