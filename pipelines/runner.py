@@ -111,8 +111,8 @@ def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]])
     from . import reuse
 
     with transaction(con):
+        record_lineage(con, tuple(t for step, _ in entries for t in step.tables), run_id)
         for step, digest in entries:
-            record_lineage(con, step.tables, run_id)
             if digest is not None:
                 reuse.remember(con, step, digest, run_id)
 
