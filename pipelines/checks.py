@@ -103,29 +103,30 @@ def run_rules(con, asset: str | None = None) -> list[Outcome]:
 
 
 def record(con, run_id: str, outcomes: list[Outcome]) -> None:
-    from .warehouse import ensure_tables
+    from .warehouse import ensure_tables, transaction
 
     ensure_tables(con, "check_result")
     now = datetime.now(timezone.utc)
-    con.executemany(
-        "INSERT INTO check_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                run_id,
-                o.check_name,
-                o.asset,
-                o.kind,
-                o.severity,
-                o.passed,
-                o.failing_rows,
-                o.sample,
-                o.description,
-                o.hint,
-                now,
-            )
-            for o in outcomes
-        ],
-    )
+    with transaction(con):  # one commit for all rows, not one per row
+        con.executemany(
+            "INSERT INTO check_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run_id,
+                    o.check_name,
+                    o.asset,
+                    o.kind,
+                    o.severity,
+                    o.passed,
+                    o.failing_rows,
+                    o.sample,
+                    o.description,
+                    o.hint,
+                    now,
+                )
+                for o in outcomes
+            ],
+        )
 
 
 def report(outcomes: list[Outcome], verbose: bool = False) -> str:

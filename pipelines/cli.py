@@ -33,7 +33,17 @@ def cmd_query(args, settings: Settings) -> int:
 
 
 def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> int:
-    from .runner import run
+    worker = None
+    if not args.no_contracts and getattr(args, "force", True):  # a run that cannot be a no-op: start GX now
+        from .contract_worker import ContractWorker
+
+        worker = ContractWorker()  # imports GX on the other core while this process imports the pipeline
+    try:
+        from .runner import run
+    except BaseException:
+        if worker is not None:
+            worker.close()
+        raise
 
     summary = run(
         settings,
@@ -44,6 +54,7 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
         wait=args.wait,
         force=getattr(args, "force", True),
         rebuild=getattr(args, "force", False),
+        worker=worker,
     )
     if summary.noop:
         from .noop import NOOP_MESSAGE

@@ -44,6 +44,13 @@ def _code() -> dict[str, str]:
 
 def write_build_info(con, settings: Settings, run_id: str) -> None:
     """The published file's fingerprint, compared by the next refresh (called by the runner before publishing)."""
+    from .warehouse import transaction
+
+    with transaction(con):
+        _write_build_info(con, settings, run_id)
+
+
+def _write_build_info(con, settings: Settings, run_id: str) -> None:
     con.execute(
         "CREATE OR REPLACE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);"
         "COMMENT ON TABLE build_info IS 'What this warehouse was built from: package version, code and reference "

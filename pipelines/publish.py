@@ -61,8 +61,9 @@ def publish(ctx: RunContext) -> int | None:
     target = ctx.settings.published_path
     if identity(target) != ctx.base_identity:
         raise PublishConflict(target)
-    with connect(ctx.build_path) as con:
-        con.execute("CHECKPOINT")
+    if ctx.build_path.with_name(ctx.build_path.name + ".wal").exists():  # closed with a WAL left: fold it in
+        with connect(ctx.build_path) as con:
+            con.execute("CHECKPOINT")
     snapshot = publish_to_target(ctx.build_path, ctx.settings.target, ctx.run_id)
     _fsync(ctx.build_path)
     os.replace(ctx.build_path, target)

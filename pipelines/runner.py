@@ -34,7 +34,7 @@ from .runs import (
     stderr_progress,
     sweep,
 )
-from .warehouse import connect, ensure_tables, run_sql_file
+from .warehouse import MEMORY_LIMIT, connect, ensure_tables, held, released, run_sql_file, transaction
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
 
@@ -57,11 +57,12 @@ def record_lineage(con, tables: tuple[str, ...], run_id: str) -> None:
 
     ensure_tables(con, "table_batch")
     batches = current_batch_ids(con)
-    con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
-    con.execute(
-        "INSERT INTO table_batch SELECT t, s.source, s.batch, ? FROM unnest(?) u(t), unnest(?) v(s)",
-        [run_id, list(tables), [{"source": s, "batch": batches.get(s)} for s in SOURCES]],
-    )
+    with transaction(con):
+        con.execute("DELETE FROM table_batch WHERE list_contains(?, table_name)", [list(tables)])
+        con.execute(
+            "INSERT INTO table_batch SELECT t, s.source, s.batch, ? FROM unnest(?) u(t), unnest(?) v(s)",
+            [run_id, list(tables), [{"source": s, "batch": batches.get(s)} for s in SOURCES]],
+        )
 
 
 def execute_step(step: Step, ctx: RunContext) -> dict:
@@ -74,45 +75,84 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         digest = reuse.input_digest(con, step, STEP_BY_NAME, ctx.settings, ctx.digests)
         built_by = reuse.reusable(con, step, digest) if ctx.reuse else None
-        if built_by:
-            record_lineage(con, step.tables, ctx.run_id)  # same inputs: as if built from the current batches
-            return {"reused": f"inputs unchanged since run {built_by}"}
+    if built_by:
+        _bookkeeping(ctx, step, None)  # same inputs: as if built from the current batches
+        return {"reused": f"inputs unchanged since run {built_by}"}
     result = step.run(ctx)
-    with connect(ctx.build_path) as con:
-        record_lineage(con, step.tables, ctx.run_id)
-        reuse.remember(con, step, digest, ctx.run_id)
+    _bookkeeping(ctx, step, digest)
     ctx.rebuilt.update(step.tables)
     for table in step.tables:
         ctx.digests.pop(table, None)
     return result
 
 
-def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:
-    """Domain rules, then the contracts of the tables this run rebuilt (in ``worker``'s process when given)."""
+def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
+    """Lineage of the step's tables and (when it ran) its input digest: now, or at ``flush_bookkeeping``."""
+    if ctx.deferred is not None:
+        ctx.deferred.append((step, digest))
+        return
     with connect(ctx.build_path) as con:
-        outcomes = checks.run_rules(con)
-        if contracts:
-            from .contracts import carried_contracts, previous_counts
+        _write_bookkeeping(con, ctx.run_id, [(step, digest)])
 
-            tables, carried = carried_contracts(con, ctx.rebuilt) if ctx.reuse else (None, [])
-            previous = {} if accept_smaller else previous_counts(ctx.settings.published_path, tables)
+
+def flush_bookkeeping(ctx: RunContext) -> None:
+    """The deferred lineage and digests of every step, in one transaction (one commit, not two per step).
+
+    Nothing in a run reads them before its checks: the lineage rule reads table_batch, and a step reads only its
+    own step_input row, written by an earlier run. The batches they name were all landed by the raw steps, which
+    run first."""
+    if ctx.deferred:
+        with connect(ctx.build_path) as con:
+            _write_bookkeeping(con, ctx.run_id, ctx.deferred)
+        ctx.deferred.clear()
+
+
+def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]]) -> None:
+    from . import reuse
+
+    with transaction(con):
+        record_lineage(con, tuple(t for step, _ in entries for t in step.tables), run_id)
+        for step, digest in entries:
+            if digest is not None:
+                reuse.remember(con, step, digest, run_id)
+
+
+def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:
+    """Domain rules, then the contracts of the tables this run rebuilt. With a ``worker`` the build is closed while
+    the worker validates it, and this process runs the domain rules on it meanwhile (both read-only)."""
+    tables, carried, previous = None, [], {}
     if contracts:
-        outcomes += _contracts(ctx, tables, previous, worker) + carried
+        from .contracts import carried_contracts, previous_counts
+
+        if ctx.reuse:
+            with connect(ctx.build_path) as con:
+                tables, carried = carried_contracts(con, ctx.rebuilt)
+        previous = {} if accept_smaller else previous_counts(ctx.settings.published_path, tables)
+    rules, validated = None, None
+    if contracts and worker is not None:
+        with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only
+            try:
+                worker.send(ctx.build_path, tables, previous)
+            except OSError as exc:
+                ctx.progress(f"      contract worker failed ({exc}); validating in-process")
+                worker = None
+            if worker is not None:
+                with duckdb.connect(str(ctx.build_path), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
+                    rules = checks.run_rules(con)
+                try:
+                    validated = worker.result()
+                except (RuntimeError, OSError, ValueError) as exc:
+                    ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
     with connect(ctx.build_path) as con:
+        outcomes = checks.run_rules(con) if rules is None else rules
+        if contracts and validated is None:
+            from .contracts import run_contracts
+
+            validated = run_contracts(con, previous, tables)
+        if contracts:
+            outcomes += validated + carried
         checks.record(con, ctx.run_id, outcomes)
     return outcomes
-
-
-def _contracts(ctx: RunContext, tables: set[str] | None, previous: dict, worker) -> list:
-    if worker is not None:
-        try:
-            return worker.validate(ctx.build_path, tables, previous)  # the build is closed here: it reads it
-        except (RuntimeError, OSError, ValueError) as exc:
-            ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
-    from .contracts import run_contracts
-
-    with connect(ctx.build_path) as con:
-        return run_contracts(con, previous, tables)
 
 
 def check_counts(outcomes: list) -> dict:
@@ -152,7 +192,7 @@ def write_run_table(ctx: RunContext, record: dict) -> None:
         },
         strict=False,
     )
-    with connect(ctx.build_path) as con:
+    with connect(ctx.build_path) as con, transaction(con):
         run_sql_file(con, "tables/run.sql")
         con.register("_runs", frame.to_arrow())
         con.execute(
@@ -200,8 +240,34 @@ def run(
     progress: Progress = stderr_progress,
     force: bool = True,
     rebuild: bool = False,
+    worker=None,
 ) -> RunSummary:
-    """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind."""
+    """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind.
+
+    ``worker``: a ``ContractWorker`` the caller started before importing the pipeline (GX's import then starts
+    earlier); it is closed here whatever happens. Without one, the run starts its own when contracts run."""
+    if not contracts and worker is not None:
+        worker.close()
+        worker = None
+    try:
+        return _run(settings, command, choose_loads, contracts, accept_smaller, wait, progress, force, rebuild, worker)
+    finally:
+        if worker is not None:
+            worker.close()  # a run that stopped before its build (locked, no-op, a failed start) leaves no child
+
+
+def _run(
+    settings: Settings,
+    command: str,
+    choose_loads: Callable[[Settings], dict[str, Load]],
+    contracts: bool,
+    accept_smaller: bool,
+    wait: bool,
+    progress: Progress,
+    force: bool,
+    rebuild: bool,
+    worker,
+) -> RunSummary:
     summary = RunSummary(run_id=new_run_id("cli"))
     started, started_at = time.perf_counter(), datetime.now(timezone.utc)
     record = {
@@ -232,9 +298,9 @@ def run(
             record["sources"] = sorted(summary.loads)
             build, base = start_build(settings, summary.run_id)
             ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base, not rebuild)
-            worker = None
+            ctx.deferred = []  # lineage and digests written once after the steps (flush_bookkeeping)
             try:
-                if contracts:
+                if contracts and worker is None:
                     from .contract_worker import ContractWorker
 
                     worker = ContractWorker()  # imports GX on the other core while the build runs
@@ -276,29 +342,32 @@ def _execute(
 ) -> None:
     from .steps import STEPS  # imported here: a no-op refresh never loads the stages
 
-    steps = plan(STEPS, ctx.loads)
-    for i, step in enumerate(steps, 1):
-        t0 = time.perf_counter()
-        ctx.progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
-        summary.steps[step.name] = execute_step(step, ctx)
-        shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
-        ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
-    record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
-    record["payloads"] = payloads_landed(ctx)
-    ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
-    summary.outcomes = run_checks(ctx, contracts, accept_smaller, worker)
-    record["checks"] = check_counts(summary.outcomes)
-    if any(o.blocking_failure for o in summary.outcomes):
-        raise ChecksFailed(
-            "Refresh not published: the previous warehouse is unchanged.\n" + checks.report(summary.outcomes)
-        )
-    record["published"] = True
-    record["seconds"] = round(time.perf_counter() - started, 3)
-    with connect(ctx.build_path) as con:
-        from .noop import write_build_info
+    with held(ctx.build_path):  # one database for the whole run: each step's connect() is a cursor on it
+        steps = plan(STEPS, ctx.loads)
+        for i, step in enumerate(steps, 1):
+            t0 = time.perf_counter()
+            ctx.progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
+            summary.steps[step.name] = execute_step(step, ctx)
+            shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
+            ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
+        flush_bookkeeping(ctx)
+        record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
+        record["payloads"] = payloads_landed(ctx)
+        ctx.progress(f"[checks] domain rules{' and data contracts' if contracts else ''} ...")
+        summary.outcomes = run_checks(ctx, contracts, accept_smaller, worker)
+        record["checks"] = check_counts(summary.outcomes)
+        if any(o.blocking_failure for o in summary.outcomes):
+            raise ChecksFailed(
+                "Refresh not published: the previous warehouse is unchanged.\n" + checks.report(summary.outcomes)
+            )
+        record["published"] = True
+        record["seconds"] = round(time.perf_counter() - started, 3)
+        with connect(ctx.build_path) as con:
+            from .noop import write_build_info
 
-        write_build_info(con, ctx.settings, ctx.run_id)
-    write_run_table(ctx, record)
+            write_build_info(con, ctx.settings, ctx.run_id)
+        write_run_table(ctx, record)
+    # closed here: DuckDB checkpointed the build on close, so the file is complete for the rename
     try:
         summary.snapshot_id = publish(ctx)
         record["snapshot_id"] = summary.snapshot_id

@@ -60,6 +60,7 @@ class RunContext:
     reuse: bool = True  # keep a derived table whose inputs are unchanged (False: `refresh --force`)
     rebuilt: set[str] = field(default_factory=set)  # tables this run rebuilt (the contracts validate these)
     digests: dict[str, str] = field(default_factory=dict)  # table contents digested so far (pipelines.reuse)
+    deferred: list | None = None  # steps whose lineage and digest await one write (runner.flush_bookkeeping)
 
 
 def new_run_id(prefix: str = "run") -> str:

@@ -6,7 +6,7 @@ import polars as pl
 
 from ..config import Settings
 from ..sources.text_table import join_reasons
-from ..warehouse import ensure_tables, replace_rows, table_exists, table_frame
+from ..warehouse import ensure_tables, replace_rows, table_exists, table_frame, transaction
 
 
 def reference(settings: Settings, name: str) -> pl.DataFrame:
@@ -42,12 +42,14 @@ def staged(con, table: str, sql: str) -> pl.DataFrame:
 
 def set_counts(con, batch_id: str, counts: pl.DataFrame) -> None:
     """counts: request_name plus any of rows_in, rows_loaded, rows_quarantined, source_release."""
-    for row in counts.iter_rows(named=True):
-        cols = [c for c in row if c != "request_name"]
-        con.execute(
-            f"UPDATE load_manifest SET {', '.join(f'{c} = ?' for c in cols)} WHERE batch_id = ? AND request_name = ?",
-            [row[c] for c in cols] + [batch_id, row["request_name"]],
-        )
+    with transaction(con):  # one commit for all payloads
+        for row in counts.iter_rows(named=True):
+            cols = [c for c in row if c != "request_name"]
+            con.execute(
+                f"UPDATE load_manifest SET {', '.join(f'{c} = ?' for c in cols)} "
+                "WHERE batch_id = ? AND request_name = ?",
+                [row[c] for c in cols] + [batch_id, row["request_name"]],
+            )
 
 
 def quarantine(con, source: str, stage: str, frame: pl.DataFrame) -> None:

@@ -1,0 +1,87 @@
+"""The run's per-step overhead cuts keep their promises: one held build database, grouped writes that are all or
+nothing, and a contract worker that answers exactly as the in-process validation does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.contract_worker import ContractWorker
+from pipelines.contracts import run_contracts
+from pipelines.warehouse import connect, held, released, replace_table, transaction
+
+
+def test_a_held_build_is_one_database_and_closed_after(tmp_path):
+    path = tmp_path / "build.duckdb"
+    with held(path):
+        with connect(path) as a:
+            a.execute("CREATE TABLE t AS SELECT 1 AS n")
+        with connect(path) as b:  # a cursor on the same database: sees what the first one wrote
+            assert b.execute("SELECT n FROM t").fetchall() == [(1,)]
+        with released(path):  # closed meanwhile: another reader may open the file
+            with duckdb.connect(str(path), read_only=True) as reader:
+                assert reader.execute("SELECT n FROM t").fetchall() == [(1,)]
+        with connect(path) as c:  # held again after
+            c.execute("INSERT INTO t VALUES (2)")
+    assert not (tmp_path / "build.duckdb.wal").exists()  # checkpointed on close
+    with duckdb.connect(str(path), read_only=True) as reader:
+        assert reader.execute("SELECT count(*) FROM t").fetchone() == (2,)
+
+
+def test_grouped_writes_are_all_or_nothing(tmp_path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        replace_table(con, "treaty_action", pl.DataFrame())  # the DDL and its comments, one commit
+        con.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+        con.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(duckdb.ConstraintException), transaction(con):
+            con.execute("DELETE FROM t")
+            with transaction(con):  # nested: joins the outer one
+                con.execute("INSERT INTO t VALUES (2), (2)")
+        assert con.execute("SELECT n FROM t").fetchall() == [(1,)]  # the delete was rolled back too
+        with transaction(con):
+            con.execute("INSERT INTO t VALUES (3)")
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (2,)
+        assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'treaty_action'").fetchone()[0]
+
+
+@pytest.mark.integration
+def test_the_contract_worker_answers_as_in_process_validation(baseline_home, tmp_path):
+    """Same outcomes from the child (deferred imports, warm-up) as from validating here, failures included."""
+    build = tmp_path / "warehouse.duckdb"
+    build.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
+    with duckdb.connect(str(build)) as con:
+        con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")  # before the earliest
+    tables, previous = {"treaty", "organisation", "quarantine"}, {"organisation": 10_000}  # and a sharp shrink
+    worker = ContractWorker()
+    try:
+        from_worker = worker.validate(build, tables, previous)
+    finally:
+        worker.close()
+    with duckdb.connect(str(build), read_only=True) as con:
+        here = run_contracts(con, previous, tables)
+    assert from_worker == here
+    assert {o.check_name for o in here if not o.passed} == {"contract_treaty", "contract_organisation"}
+
+
+@pytest.mark.integration
+def test_deferred_modules_load_when_used():
+    """GX imports with scipy.stats and altair deferred; both still work when something uses them."""
+    code = (
+        "import sys\n"
+        "from pipelines import contracts\n"
+        "contracts.defer_unused_imports()\n"
+        "contracts._build_context()\n"
+        "assert type(sys.modules['scipy.stats']).__name__ == '_Deferred'\n"
+        "assert type(sys.modules['altair']).__name__ == '_Deferred'\n"
+        "from scipy import stats\n"
+        "assert abs(stats.entropy([0.5, 0.5], [0.5, 0.5])) < 1e-12\n"
+        "import altair as alt\n"
+        "assert alt.Chart is sys.modules['altair'].Chart\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
