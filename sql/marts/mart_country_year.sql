@@ -28,11 +28,12 @@ WITH register_has_tiv AS (
       AND (e.valid_from IS NULL OR year(e.valid_from) <= y.year)
       AND (e.valid_to IS NULL OR e.valid_to > year_end(y.year) OR year(e.valid_to) = y.year)
 ), flows AS (
+    -- deals with a delivery in the year: count(*), as a deal has one delivery row per year (delivery's key)
     SELECT d.supplier_id AS entity_id, v.delivery_year AS year, sum(v.tiv_delivered) AS tiv_exported,
-           NULL::DOUBLE AS tiv_imported, count(DISTINCT d.deal_id) AS deals_exported, 0 AS deals_imported
+           NULL::DOUBLE AS tiv_imported, count(*) AS deals_exported, 0 AS deals_imported
     FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
     UNION ALL
-    SELECT d.recipient_id, v.delivery_year, NULL, sum(v.tiv_delivered), 0, count(DISTINCT d.deal_id)
+    SELECT d.recipient_id, v.delivery_year, NULL, sum(v.tiv_delivered), 0, count(*)
     FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
 ), active_dates AS (SELECT entity_id, year_end(year) AS as_of FROM active
 ), es AS (SELECT * FROM entity_status('active_dates')

@@ -3,7 +3,7 @@
 CREATE OR REPLACE TABLE mart_dyad_year AS
 WITH dy AS (
     SELECT d.supplier_id, d.recipient_id, v.delivery_year AS year,
-           sum(v.tiv_delivered) AS tiv_delivered, count(DISTINCT d.deal_id) AS deals,
+           sum(v.tiv_delivered) AS tiv_delivered, count(*) AS deals,  -- one delivery row per deal and year
            sum(v.numbers_delivered) AS numbers_delivered
     FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
 ), dyad_dates AS (
