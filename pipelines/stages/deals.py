@@ -116,26 +116,25 @@ TIV_LISTS = f"""
 SELECT deal_id, list(tiv_delivered ORDER BY {ORDER}) FILTER (WHERE tiv_delivered IS NOT NULL) AS v
 FROM _api GROUP BY deal_id HAVING count(tiv_delivered) >= 3
 """
-# a legacy row's delivery years ('1998; 1999'; validated at parse), as integers
-LEGACY_YEAR_LIST = (
-    "list_transform(list_filter(string_split(coalesce(delivery_years, ''), '; '), y -> y <> ''), "
-    "y -> CAST(y AS INTEGER))"
-)
 LEGACY = "_reason IS NULL AND source_format = 'legacy-export'"
+# A legacy row's delivery years: NULL or '1998; 1999' (four-digit years, checked at parse), so the least and
+# greatest strings are the first and last years; read per row, without unnesting the register.
 LEGACY_DEALS = f"""
 INSERT INTO deal BY NAME
 SELECT t.* EXCLUDE (supplier, recipient, line_no, raw_text, sipri_id, delivery_year, delivery_year_is_estimate,
                     delivery_years, payload_seq, _reason),
     t.supplier AS supplier_name, t.recipient AS recipient_name,
-    list_min({LEGACY_YEAR_LIST}) AS first_delivery_year, list_max({LEGACY_YEAR_LIST}) AS last_delivery_year
+    CAST(list_min(string_split(t.delivery_years, '; ')) AS INTEGER) AS first_delivery_year,
+    CAST(list_max(string_split(t.delivery_years, '; ')) AS INTEGER) AS last_delivery_year
 FROM _trade t
 WHERE {LEGACY}
 ORDER BY t.deal_id
 """
 LEGACY_DELIVERIES = f"""
 INSERT INTO delivery BY NAME
-SELECT deal_id, payload_sha256, source_release, unnest(list_distinct({LEGACY_YEAR_LIST})) AS delivery_year
-FROM _trade WHERE {LEGACY}
+SELECT deal_id, payload_sha256, source_release, CAST(y AS INTEGER) AS delivery_year
+FROM (SELECT deal_id, payload_sha256, source_release, unnest(list_distinct(string_split(delivery_years, '; '))) AS y
+      FROM _trade WHERE {LEGACY} AND delivery_years IS NOT NULL)
 ORDER BY deal_id, delivery_year
 """
 # The keys are added once the rows are in: DuckDB builds an index from a full table in one pass, much faster
