@@ -73,19 +73,20 @@ def _glue_legacy(con, n_commas: int) -> None:
     )
 
 
-def _legacy_keyed() -> str:
-    """L-<first 16 hex of sha1 of the deal's fields joined by '|'>, then -2, -3... for identical twins (file order).
-
-    Twins are rare: their line numbers are listed per hash (a hash aggregate) and each row finds its place there,
-    instead of numbering every row in a window sorted by hash.
-    """
+def _legacy_hash(typed: str) -> str:
+    """The typed records with ``_d``: the first 16 hex of the sha1 of the deal's fields joined by '|'."""
     content = " || '|' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in sipri.LEGACY_COLUMNS)
-    return (
-        f"WITH h AS MATERIALIZED (SELECT *, left(sha1({content}), 16) AS _d FROM _typed WHERE reason IS NULL), "
-        "twins AS (SELECT _d, list(line_no ORDER BY line_no) AS lines FROM h GROUP BY _d HAVING count(*) > 1) "
-        "SELECT h.* EXCLUDE (_d), 'L-' || h._d || coalesce('-' || nullif(list_position(w.lines, h.line_no), 1), '') "
-        "AS deal_id FROM h LEFT JOIN twins w ON w._d = h._d"
-    )
+    return f"SELECT *, left(sha1({content}), 16) AS _d FROM ({typed})"
+
+
+# L-<_d>, then -2, -3... for identical twins (file order). Twins are rare: their line numbers are listed per hash
+# (a hash aggregate) and each row finds its place there, instead of numbering every row in a window sorted by
+# hash.
+LEGACY_KEYED = (
+    "SELECT t.* EXCLUDE (_d), 'L-' || t._d || coalesce('-' || nullif(list_position(w.lines, t.line_no), 1), '') "
+    "AS deal_id FROM _typed t LEFT JOIN (SELECT _d, list(line_no ORDER BY line_no) AS lines FROM _typed "
+    "WHERE reason IS NULL GROUP BY _d HAVING count(*) > 1) w ON w._d = t._d WHERE t.reason IS NULL"
+)
 
 
 def _typed_sql(columns: list[str], kinds: dict, extra: list[str]) -> tuple[str, str]:
@@ -130,14 +131,12 @@ def stage_payload(con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, 
     # two materialised tables: the typed records and the few of the wrong width (the split, stripped, cast and
     # checked steps nested in one query cost 1.2 CPU-s at 10x, materialised one by one 2.0 s and four copies of the
     # register); the lines go as soon as both are read
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS {typed}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _typed AS {_legacy_hash(typed) if legacy else typed}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _width_bad AS {width_bad}")
     con.execute("DROP VIEW _records")
     for table in ("_lines", "_short", "_glued") if legacy else ("_lines",):
         con.execute(f"DROP TABLE {table}")
-    good = (
-        _legacy_keyed() if legacy else "SELECT *, CAST(sipri_id AS VARCHAR) AS deal_id FROM _typed WHERE reason IS NULL"
-    )
+    good = LEGACY_KEYED if legacy else "SELECT *, CAST(sipri_id AS VARCHAR) AS deal_id FROM _typed WHERE reason IS NULL"
     con.execute(
         "INSERT INTO staging.sipri_trade BY NAME SELECT * EXCLUDE (reason), "
         f"{lit(sha)} AS payload_sha256, {lit(fmt)} AS source_format, {lit(release)} AS source_release, "
