@@ -1,8 +1,9 @@
 """Payloads read as text a chunk at a time: never the whole file in memory, whatever the register's size.
 
-``text_chunks`` makes ``sniff.decode_text``'s decision (BOM, UTF-8, else Windows-1252) with one quick validating
-pass, then decodes; ``api_csv_chunks`` decodes the SIPRI API's ``{"bytes": "<base64 CSV>"}`` as it reads. Files no
-bigger than one chunk go through the whole-body functions, so small payloads get exactly their errors.
+``text_chunks`` makes ``sniff.decode_text``'s decision (BOM, UTF-8, else Windows-1252) as it decodes, reading a
+Windows-1252 or ASCII file once; ``api_csv_chunks`` decodes the SIPRI API's ``{"bytes": "<base64 CSV>"}`` as it
+reads. Files no bigger than one chunk go through the whole-body functions, so small payloads get exactly their
+errors.
 """
 
 from __future__ import annotations
@@ -22,45 +23,46 @@ _API_START = re.compile(rb'\s*\{\s*"bytes"\s*:\s*"')
 _API_END = re.compile(rb"\s*\}\s*")
 
 
-def _encoding(path: Path, chunk: int) -> str:
-    """utf-8-sig, utf-8 (valid and not plain ASCII) or cp1252, deciding as decode_text does, in one pass."""
-    with open(path, "rb") as f:
-        first = f.read(chunk)
-        if first.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        decoder, ascii_only, block = codecs.getincrementaldecoder("utf-8")(), True, first
+def _valid_utf8(f, block: bytes, chunk: int) -> bool:
+    """Whether ``block`` and the rest of the open file are valid UTF-8 (stops at the first invalid byte)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
         while block:
-            if not block.isascii():
-                ascii_only = False
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    return "cp1252"
+            decoder.decode(block)
             block = f.read(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "cp1252" if ascii_only else "utf-8"
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def text_chunks(path: Path, source: str, what: str, chunk: int = CHUNK) -> Iterator[str]:
-    """A user's text export, decoded chunk by chunk (same decision and errors as ``sniff.decode_text``)."""
+    """A user's text export, decoded chunk by chunk (same decision and errors as ``sniff.decode_text``).
+
+    ``decode_text``'s decision (BOM, else UTF-8 when valid and not plain ASCII, else Windows-1252) is made in the
+    same pass that decodes: ASCII blocks read the same in all three, so they are yielded as they come; the first
+    block that is not ASCII settles it (a Windows-1252 file almost always fails UTF-8 right there; only a UTF-8
+    file has its rest validated before it is decoded, which reads that rest twice).
+    """
     if path.stat().st_size <= chunk:
         yield decode_text(path.read_bytes(), source, what)[0]
         return
     with open(path, "rb") as f:
         head = f.read(4096)
-    binary = describe_binary(head)
-    if binary:
-        decode_text(head, source, what)  # raises the refusal that names what the file is
-    encoding = _encoding(path, chunk)
-    decoder, offset = codecs.getincrementaldecoder(encoding)(), 0
-    with open(path, "rb") as f:
+        if describe_binary(head):
+            decode_text(head, source, what)  # raises the refusal that names what the file is
+        f.seek(0)
+        decoder, offset, block = None, 0, f.read(chunk)
+        if block.startswith(codecs.BOM_UTF8):
+            decoder = codecs.getincrementaldecoder("utf-8-sig")()
         while True:
-            block = f.read(chunk)
+            if decoder is None and not block.isascii():
+                here = f.tell()
+                encoding = "utf-8" if _valid_utf8(f, block, chunk) else "cp1252"
+                f.seek(here)
+                decoder = codecs.getincrementaldecoder(encoding)()
             try:
-                text = decoder.decode(block, final=not block)
+                text = decoder.decode(block, final=not block) if decoder else block.decode("ascii")
             except UnicodeDecodeError as exc:
                 at = offset + exc.start
                 raise PayloadError(
@@ -74,6 +76,7 @@ def text_chunks(path: Path, source: str, what: str, chunk: int = CHUNK) -> Itera
             if not block:
                 return
             offset += len(block)
+            block = f.read(chunk)
 
 
 def api_csv_chunks(path: Path, source: str, what: str, decode_whole, chunk: int = CHUNK) -> Iterator[str]:

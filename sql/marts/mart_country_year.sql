@@ -28,17 +28,20 @@ WITH register_has_tiv AS (
       AND (e.valid_from IS NULL OR year(e.valid_from) <= y.year)
       AND (e.valid_to IS NULL OR e.valid_to > year_end(y.year) OR year(e.valid_to) = y.year)
 ), flows AS (
-    SELECT d.supplier_id AS entity_id, v.delivery_year AS year, sum(v.tiv_delivered) AS tiv_exported,
-           NULL::DOUBLE AS tiv_imported, count(DISTINCT d.deal_id) AS deals_exported, 0 AS deals_imported
-    FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
-    UNION ALL
-    SELECT d.recipient_id, v.delivery_year, NULL, sum(v.tiv_delivered), 0, count(DISTINCT d.deal_id)
-    FROM delivery v JOIN deal d USING (deal_id) GROUP BY ALL
+    -- exports (by supplier) and imports (by recipient) per year in one pass over delivery x deal (grouping sets);
+    -- deals with a delivery in the year: count(*), as a deal has one delivery row per year (delivery's key)
+    SELECT CASE WHEN grouping(d.supplier_id) = 0 THEN d.supplier_id ELSE d.recipient_id END AS entity_id,
+           v.delivery_year AS year, grouping(d.supplier_id) = 1 AS imports, sum(v.tiv_delivered) AS tiv,
+           count(*) AS deals
+    FROM delivery v JOIN deal d USING (deal_id)
+    GROUP BY GROUPING SETS ((d.supplier_id, v.delivery_year), (d.recipient_id, v.delivery_year))
 ), active_dates AS (SELECT entity_id, year_end(year) AS as_of FROM active
 ), es AS (SELECT * FROM entity_status('active_dates')
 ), agg AS (
-    SELECT entity_id, year, sum(tiv_exported) AS tiv_exported, sum(tiv_imported) AS tiv_imported,
-           sum(deals_exported)::BIGINT AS deals_with_exports, sum(deals_imported)::BIGINT AS deals_with_imports
+    SELECT entity_id, year, any_value(tiv) FILTER (WHERE NOT imports) AS tiv_exported,
+           any_value(tiv) FILTER (WHERE imports) AS tiv_imported,
+           coalesce(any_value(deals) FILTER (WHERE NOT imports), 0)::BIGINT AS deals_with_exports,
+           coalesce(any_value(deals) FILTER (WHERE imports), 0)::BIGINT AS deals_with_imports
     FROM flows GROUP BY ALL
 )
 SELECT a.entity_id, a.name, a.kind, a.year,

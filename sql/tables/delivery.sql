@@ -7,8 +7,8 @@ CREATE OR REPLACE TABLE delivery (
     delivery_year_is_estimate      BOOLEAN,
     tiv_delivered                  DOUBLE,
     payload_sha256                 VARCHAR,   -- provenance: the payload (raw/sipri/<sha256>.*) the row was read from
-    source_release                 VARCHAR,   -- and its release label
-    PRIMARY KEY (deal_id, delivery_year)
+    source_release                 VARCHAR    -- and its release label
+    -- PRIMARY KEY (deal_id, delivery_year): added after the load (pipelines/stages/deals.py: PRIMARY_KEYS)
 );
 COMMENT ON TABLE delivery IS 'One row per SIPRI deal and delivery year; legacy exports give only the years, so their per-year figures stay NULL.';
 COMMENT ON COLUMN delivery.deal_id IS 'The deal (deal.deal_id).';
