@@ -138,14 +138,14 @@ def _not_distinct(keys: list[str], left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
 
 
-def _match_sql(con) -> None:
+def _match_sql(con, formats: set[str]) -> None:
     """_diff_pairs (key_from, key_to, pass) and _diff_ambiguous (deal_key, side), as ``match`` describes."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _diff_pairs AS SELECT o.deal_key AS key_from, n.deal_key AS key_to, 0 AS pass "
         "FROM _diff_old AS o JOIN _diff_new AS n ON o.deal_key = n.deal_key"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE _diff_ambiguous (deal_key VARCHAR, side VARCHAR)")
-    if "legacy-export" not in _formats(con, "_diff_old") | _formats(con, "_diff_new"):
+    if "legacy-export" not in formats:
         return
     unmatched = (
         "SELECT designation FROM _diff_old AS o ANTI JOIN _diff_pairs AS p ON o.deal_key = p.key_from UNION "
@@ -248,9 +248,10 @@ def diff_sql(con: duckdb.DuckDBPyConnection, old: str, new: str, fields: list[st
     Leaves the findings in temp table ``_diff_rows`` (read them with ``rows_sql``; drop with ``drop_temp``)."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW _diff_old AS {old}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW _diff_new AS {new}")
-    _match_sql(con)
+    formats_old, formats_new = _formats(con, "_diff_old"), _formats(con, "_diff_new")
+    _match_sql(con, formats_old | formats_new)
     fields = [c for c in (fields or VERSION_FIELDS) if c not in IDS]
-    if _formats(con, "_diff_old") != _formats(con, "_diff_new"):  # across formats, only the fields both formats have
+    if formats_old != formats_new:  # across formats, only the fields both formats have
         fields = [c for c in fields if c not in API_ONLY | LEGACY_ONLY]
     _rows_sql(con, fields)
     deals_from, deals_to, matched, changed = con.execute(

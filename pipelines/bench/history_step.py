@@ -8,8 +8,8 @@ writes the two states the step starts from in a real run:
   big register over the bundled release: every deal a new version, an API -> legacy diff);
 - ``next.duckdb``: B's ``deal`` and ``load_manifest`` with the history as of A (a new release of the same register).
 
-``step FILE`` copies FILE and runs ``build_history`` on the copy, as the runner does (``/usr/bin/time -v`` around
-it gives the peak RSS). Benchmark only: prints, never asserts.
+``step FILE [OUT]`` copies FILE and runs ``build_history`` on the copy, as the runner does (``/usr/bin/time`` around
+it gives the peak RSS); OUT keeps the result. Benchmark only: prints, never asserts.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def prepare(scale: float, folder: Path) -> None:
     print(f"prepared {scale:g}x in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-def step(state: Path) -> None:
+def step(state: Path, keep: Path | None = None) -> None:
     from ..config import load_settings
     from ..runs import RunContext
     from ..stages.history import build_history
@@ -103,6 +103,8 @@ def step(state: Path) -> None:
         result = build_history(ctx)
         print(f"{state.name}: {time.perf_counter() - t0:.2f} s in the step; {result}", flush=True)
     finally:
+        if keep:
+            shutil.move(build, keep)
         build.unlink(missing_ok=True)
         Path(str(build) + ".wal").unlink(missing_ok=True)
 
@@ -111,4 +113,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(float(sys.argv[2]), Path(sys.argv[3]))
     else:
-        step(Path(sys.argv[2]))
+        step(Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)
