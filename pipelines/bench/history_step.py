@@ -8,6 +8,8 @@ writes the two states the step starts from in a real run:
   big register over the bundled release: every deal a new version, an API -> legacy diff);
 - ``next.duckdb``: B's ``deal`` and ``load_manifest`` with the history as of A (a new release of the same register).
 
+``replicate DIR FACTOR OUT`` makes both states FACTOR times bigger without importing (keys suffixed per copy).
+
 ``step FILE [OUT]`` copies FILE and runs ``build_history`` on the copy, as the runner does (``/usr/bin/time`` around
 it gives the peak RSS); OUT keeps the result. Benchmark only: prints, never asserts.
 """
@@ -90,6 +92,28 @@ def prepare(scale: float, folder: Path) -> None:
     print(f"prepared {scale:g}x in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
+def replicate(source: Path, factor: int, folder: Path) -> None:
+    """States ``factor`` times bigger without importing: each copy of ``deal`` and of ``deal_version`` gets the
+    suffix ``~k`` on its keys (content hashes do not involve keys). Rule groups grow ``factor`` times too, as they
+    do in a bigger synthetic register (its vocabulary is fixed)."""
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("first.duckdb", "next.duckdb"):
+        out = folder / name
+        shutil.copyfile(source / name, out)
+        with duckdb.connect(str(out)) as con:
+            for table, key in (("deal", "deal_id"), ("deal_version", "deal_key")):
+                con.execute(f"CREATE TEMP TABLE _one AS SELECT * FROM {table}")
+                con.execute(f"DELETE FROM {table}")
+                con.execute(
+                    f"INSERT INTO {table} SELECT * EXCLUDE (k) FROM (SELECT * REPLACE ({key} || '~' || k AS {key}) "
+                    f"FROM _one, range({factor}) AS r(k))"
+                )
+                con.execute("DROP TABLE _one")
+            con.execute("CHECKPOINT")
+
+
 def step(state: Path, keep: Path | None = None) -> None:
     from ..config import load_settings
     from ..runs import RunContext
@@ -112,5 +136,7 @@ def step(state: Path, keep: Path | None = None) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(float(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1] == "replicate":
+        replicate(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
     else:
         step(Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)
