@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from .history import VERSION_FIELDS, VERSION_SCHEMA, deal_frame_sql, versions_at_sql
+from .history import VERSION_FIELDS, VERSION_SCHEMA, content_hash_sql, deal_frame_sql, versions_at_sql
 
 RULE = ["supplier_id", "recipient_id", "_designation", "order_year"]
 PASSES = [
@@ -99,7 +99,16 @@ class Diff:
 
 ROW_COLUMNS = list(ROW_SCHEMA)
 IDENT = ["supplier_id", "recipient_id", "supplier_name", "recipient_name", "designation", "order_year"]
-TEMP_TABLES = ("_diff_pairs", "_diff_o", "_diff_n", "_diff_ambiguous", "_diff_designation", "_diff_rows")
+TEMP_TABLES = (
+    "_diff_pairs",
+    "_diff_o",
+    "_diff_n",
+    "_diff_ambiguous",
+    "_diff_designation",
+    "_diff_changed",
+    "_diff_rows",
+)
+_SQL_TYPES = {pl.Utf8: "VARCHAR", pl.Int32: "INTEGER", pl.Float64: "DOUBLE"}
 TEMP_VIEWS = ("_diff_old", "_diff_new")
 
 
@@ -211,19 +220,13 @@ def _rows_sql(con, fields: list[str]) -> None:
             f"'old_value': {_fmt_sql(f'o.{f}', f)}, 'new_value': {_fmt_sql(f'n.{f}', f)}, "
             f"'tiv_effect': CAST({tiv} AS DOUBLE)}} END"
         )
-    differs = " OR ".join(f"o.{f} IS DISTINCT FROM n.{f}" for f in fields) or "false"
-    changed = (
-        f"SELECT 5 AS _grp, d.pos AS _pos, d.kind, key_from, key_to, {', '.join(IDENT)}, d.field, d.old_value, "
-        f"d.new_value, d.tiv_effect FROM (SELECT p.key_from, p.key_to, {ident('n')}, "
-        f"unnest([{', '.join(entries)}]) AS d "
-        "FROM _diff_pairs AS p JOIN _diff_old AS o ON o.deal_key = p.key_from "
-        "JOIN _diff_new AS n ON n.deal_key = p.key_to "
-        f"WHERE {differs}) WHERE d IS NOT NULL"
-        if fields
-        else None
-    )
+    names = ["_grp", "_pos", *ROW_COLUMNS]
+    types = ["INTEGER", "INTEGER", *(_SQL_TYPES[t] for t in ROW_SCHEMA.values())]
+    cols = ", ".join(f"{n} {t}" for n, t in zip(names, types, strict=True))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _diff_rows ({cols})")
+    # One statement per part: each frees its hash tables before the next, so memory stays within DuckDB's cap.
     parts = [
-        f"SELECT 1 AS _grp, 0 AS _pos, CASE WHEN r.deal_key IN {amb_from} THEN 'ambiguous' ELSE 'removed' END, "
+        f"SELECT 1, 0, CASE WHEN r.deal_key IN {amb_from} THEN 'ambiguous' ELSE 'removed' END, "
         f"r.deal_key, {null}, {ident('r')}, {null}, {null}, {null}, -r.tiv_delivered FROM {removed}",
         f"SELECT 2, 0, CASE WHEN r.deal_key IN {amb_to} THEN 'ambiguous' ELSE 'added' END, "
         f"{null}, r.deal_key, {ident('r')}, {null}, {null}, {null}, r.tiv_delivered FROM {added}",
@@ -232,18 +235,31 @@ def _rows_sql(con, fields: list[str]) -> None:
         f"SELECT 4, 0, 'added', {null}, r.deal_key, {ident('r')}, {null}, {null}, {null}, r.tiv_delivered "
         f"FROM {added} WHERE r.deal_key IN {amb_to}",
     ]
-    if changed:
-        parts.append(changed)
-    names = ["_grp", "_pos", *ROW_COLUMNS]
-    body = " UNION ALL ".join(f"({p})" for p in parts)
+    for part in parts:
+        con.execute(f"INSERT INTO _diff_rows {part}")
+    if not fields:
+        return
+    # Matched pairs with equal content hashes have equal fields: only the others are compared field by field
+    # (a narrow join of keys and hashes first, then the wide rows of the few that differ).
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _diff_rows AS SELECT {', '.join(f'c{i} AS {n}' for i, n in enumerate(names))} "
-        f"FROM ({body}) AS t({', '.join(f'c{i}' for i in range(len(names)))})"
+        "CREATE OR REPLACE TEMP TABLE _diff_changed AS SELECT p.key_from, p.key_to FROM _diff_pairs AS p "
+        "JOIN (SELECT deal_key, content_hash FROM _diff_old) AS o ON o.deal_key = p.key_from "
+        "JOIN (SELECT deal_key, content_hash FROM _diff_new) AS n ON n.deal_key = p.key_to "
+        "WHERE o.content_hash IS DISTINCT FROM n.content_hash"
+    )
+    differs = " OR ".join(f"o.{f} IS DISTINCT FROM n.{f}" for f in fields)
+    con.execute(
+        f"INSERT INTO _diff_rows SELECT 5, d.pos, d.kind, key_from, key_to, {', '.join(IDENT)}, d.field, d.old_value, "
+        f"d.new_value, d.tiv_effect FROM (SELECT p.key_from, p.key_to, {ident('n')}, "
+        f"unnest([{', '.join(entries)}]) AS d "
+        "FROM _diff_changed AS p JOIN _diff_old AS o ON o.deal_key = p.key_from "
+        "JOIN _diff_new AS n ON n.deal_key = p.key_to "
+        f"WHERE {differs}) WHERE d IS NOT NULL"
     )
 
 
 def diff_sql(con: duckdb.DuckDBPyConnection, old: str, new: str, fields: list[str] | None = None) -> DiffStats:
-    """Diff two relations of deals (deal_version columns, key in ``deal_key``) inside DuckDB.
+    """Diff two relations of deals (deal_version columns, key in ``deal_key``, with ``content_hash``) in DuckDB.
 
     Leaves the findings in temp table ``_diff_rows`` (read them with ``rows_sql``; drop with ``drop_temp``)."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW _diff_old AS {old}")
@@ -300,7 +316,7 @@ def diff_deals(old: pl.DataFrame, new: pl.DataFrame) -> Diff:
     with duckdb.connect() as con:
         for name, frame in (("_frame_old", old), ("_frame_new", new)):
             con.register(name, frame.rename({"deal_key": "deal_id"}).to_arrow())
-        relation = "SELECT deal_id AS deal_key, * EXCLUDE (deal_id) FROM ({})"
+        relation = f"SELECT deal_id AS deal_key, * EXCLUDE (deal_id), {content_hash_sql()} AS content_hash FROM ({{}})"
         stats = diff_sql(
             con,
             relation.format(deal_frame_sql("_frame_old", old.rename({"deal_key": "deal_id"}).columns)),
