@@ -1,4 +1,4 @@
-"""`armsflow diff`: name two kept releases, diff their deals (``diff.diff_deals``), print a table, CSV or JSON."""
+"""`armsflow diff`: name two kept releases, diff their deals in DuckDB (``diff.diff_sql``), print a table, CSV, JSON."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import sys
 
 import polars as pl
 
-from .diff import Diff, diff_deals, renames
+from .diff import Diff, diff_releases_sql, renames
 from .errors import ArmsflowError
-from .history import deals_at
 from .readers import print_rows
 
 SUMMARY_BY = {"supplier": "supplier_name", "recipient": "recipient_name", "year": "order_year"}
@@ -47,8 +46,7 @@ def diff_releases(con, source: str, old: str | None, new: str | None) -> tuple[s
     else:
         old = resolve_release(rels, old, source)
         new = resolve_release(rels, new, source) if new else rels[-1][0]
-    versions = pl.from_arrow(con.sql("SELECT * FROM deal_version").to_arrow_table())
-    return old, new, diff_deals(deals_at(versions, old), deals_at(versions, new))
+    return old, new, diff_releases_sql(con, old, new)
 
 
 def render(diff: Diff, old: str, new: str, labels: dict[str, str | None], fmt: str, out=None) -> None:

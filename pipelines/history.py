@@ -4,12 +4,15 @@ A release is a set of payloads (sorted SHA-256s) of one source; its id is the fi
 re-import or ``refresh --release`` of kept payloads is the same release again. Releases are ordered by id (the
 order they were first loaded). A deal version is valid from one release to another, inclusive: a deal identical
 to its open version (same key, same content hash) only extends ``valid_to_release``.
+
+The work runs inside DuckDB (``advance_versions_sql``, ``migrate_content_hashes``): no table is copied into Python,
+so the step's memory is DuckDB's, capped by ``warehouse.connect``. The frame functions (``with_content_hash``,
+``advance_versions``) run the same SQL on an in-memory DuckDB, for tests and small callers.
 """
 
 from __future__ import annotations
 
-import hashlib
-
+import duckdb
 import polars as pl
 
 # Fields kept per version and compared between releases (API-only and legacy-only ones are null in the other format).
@@ -106,47 +109,150 @@ def release_of_batch(rels: pl.DataFrame, batch_id: str) -> str | None:
     return hit["release_id"][0] if hit.height else None
 
 
-def with_content_hash(deals: pl.DataFrame) -> pl.DataFrame:
-    """deal rows -> the version columns (deal_key, source_format, fields) plus a hash of the compared fields."""
-    frame = deals.rename({"deal_id": "deal_key"}).with_columns(
-        pl.lit(None, dtype).alias(c) for c, dtype in VERSION_SCHEMA.items() if c in VERSION_FIELDS and c not in deals
-    )
-    frame = frame.select(
-        "deal_key", "source_format", "payload_sha256", *[pl.col(c).cast(VERSION_SCHEMA[c]) for c in VERSION_FIELDS]
-    )
-    text = frame.select(
-        pl.concat_str(
-            [pl.col(c).cast(pl.Utf8).fill_null("\u2205") for c in ["source_format", *VERSION_FIELDS]], separator="|"
+CONTENT_HASH_LEN = 32  # md5, hex. Homes written before hashing moved into SQL hold 20-character hashes
+
+
+def _hash_parts(column: str, dtype) -> list[str]:
+    """One field as text for the hash: injective per type, NULL as ``~``, and independent of DuckDB's own rendering
+    of values (strings carry their byte length, ``5:China``; doubles print as ``%.17g``, exact and defined by C's
+    printf; booleans ``t``/``f``)."""
+    if dtype == pl.Utf8:
+        return [f"coalesce(strlen({column})::VARCHAR || ':', '~')", column]  # concat() reads a NULL as ''
+    if dtype == pl.Float64:
+        return [f"coalesce(printf('%.17g', {column}), '~')"]
+    if dtype == pl.Boolean:
+        return [f"CASE WHEN {column} IS NULL THEN '~' WHEN {column} THEN 't' ELSE 'f' END"]
+    return [f"coalesce({column}::VARCHAR, '~')"]
+
+
+def content_hash_sql(alias: str = "") -> str:
+    """The SQL expression of a version's content hash: md5 of source_format and the compared fields, ``|``-separated.
+
+    md5 and the rendering above are the same in every DuckDB version (DuckDB's ``hash()`` is not), so a stored
+    hash stays comparable after an upgrade. ``tests/test_history_sql.py`` pins it to a literal value. One
+    ``concat`` call (not a chain of ``||``) builds the text: about half the cost."""
+    prefix = f"{alias}." if alias else ""
+    parts: list[str] = []
+    for i, c in enumerate(["source_format", *VERSION_FIELDS]):
+        parts += (["'|'"] if i else []) + _hash_parts(f"{prefix}{c}", VERSION_SCHEMA[c])
+    return f"md5(concat({', '.join(parts)}))"
+
+
+def _fields_sql(alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{c}" for c in VERSION_FIELDS)
+
+
+def migrate_content_hashes(con: duckdb.DuckDBPyConnection) -> int:
+    """One-time: rehash versions stored with the old hash (sha1 of polars' rendering, 20 hex characters) with
+    ``content_hash_sql``, from the fields deal_version keeps, so an upgraded home sees unchanged deals as
+    unchanged. Returns the rows rehashed (0 once done: the check reads one column)."""
+    old = con.execute(
+        "SELECT count(*) FROM deal_version WHERE strlen(content_hash) <> ?", [CONTENT_HASH_LEN]
+    ).fetchone()[0]
+    if old:
+        con.execute(
+            f"UPDATE deal_version SET content_hash = {content_hash_sql()} WHERE strlen(content_hash) <> ?",
+            [CONTENT_HASH_LEN],
         )
-    ).to_series()
-    digests = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:20] for t in text.to_list()]  # stable across versions
-    return frame.with_columns(content_hash=pl.Series(digests, dtype=pl.Utf8))
+    return old
+
+
+def advance_versions_sql(
+    con: duckdb.DuckDBPyConnection,
+    release_id: str,
+    label: str | None,
+    previous: str | None,
+    deals: str = "deal",
+) -> int:
+    """Record release ``release_id`` (newer than every release in deal_version) from the ``deals`` relation, in place.
+
+    Versions still open at ``previous`` whose deal is unchanged (same key, same content hash) now end at
+    ``release_id`` (an UPDATE); every other current deal starts a new version (an INSERT). Versions of deals not in
+    this release stay closed where they were. Returns the number of new versions."""
+    con.execute(  # keys and hashes only: the fields are read from ``deals`` again for the few new versions
+        "CREATE OR REPLACE TEMP TABLE _history_current AS "
+        f"SELECT deal_id AS deal_key, {content_hash_sql()} AS content_hash FROM {deals}"
+    )
+    try:
+        if previous is not None:
+            con.execute(
+                "UPDATE deal_version AS v SET valid_to_release = $release FROM _history_current AS c "
+                "WHERE v.valid_to_release = $previous AND v.deal_key = c.deal_key AND v.content_hash = c.content_hash",
+                {"release": release_id, "previous": previous},
+            )
+        return con.execute(
+            f"INSERT INTO deal_version (deal_key, valid_from_release, valid_to_release, release_label, payload_sha256, "
+            f"content_hash, source_format, {_fields_sql()}) "
+            f"SELECT c.deal_key, $release, $release, $label, d.payload_sha256, c.content_hash, d.source_format, "
+            f"{_fields_sql('d')} FROM _history_current AS c "
+            "ANTI JOIN (SELECT deal_key, content_hash FROM deal_version WHERE valid_to_release = $release) AS e "
+            "ON c.deal_key = e.deal_key AND c.content_hash = e.content_hash "
+            f"JOIN {deals} AS d ON d.deal_id = c.deal_key",
+            {"release": release_id, "label": label},
+        ).fetchone()[0]
+    finally:
+        con.execute("DROP TABLE IF EXISTS _history_current")
+
+
+def versions_at_sql(release_param: str = "$release") -> str:
+    """deal_version rows a release held: versions whose [valid_from, valid_to] covers it."""
+    return (
+        f"SELECT * FROM deal_version WHERE valid_from_release <= {release_param} "
+        f"AND valid_to_release >= {release_param}"
+    )
+
+
+def deal_frame_sql(frame_name: str, columns: list[str]) -> str:
+    """A deal-shaped relation over a registered frame: every version field, NULL (typed) where the frame lacks it."""
+    sql_types = {
+        pl.Utf8: "VARCHAR",
+        pl.Int32: "INTEGER",
+        pl.Int64: "BIGINT",
+        pl.Float64: "DOUBLE",
+        pl.Boolean: "BOOLEAN",
+    }
+    cols = [
+        f"CAST({c if c in columns else 'NULL'} AS {sql_types[VERSION_SCHEMA[c]]}) AS {c}"
+        for c in ["source_format", "payload_sha256", *VERSION_FIELDS]
+    ]
+    return f"SELECT CAST(deal_id AS VARCHAR) AS deal_id, {', '.join(cols)} FROM {frame_name}"
+
+
+def _memory_con() -> duckdb.DuckDBPyConnection:
+    from .warehouse import sql_text
+
+    con = duckdb.connect()
+    con.execute(sql_text("tables/deal_version.sql"))
+    return con
+
+
+def with_content_hash(deals: pl.DataFrame) -> pl.DataFrame:
+    """deal rows -> the version columns (deal_key, source_format, fields) plus ``content_hash_sql`` (in DuckDB)."""
+    with duckdb.connect() as con:
+        con.register("_deals", deals.to_arrow())
+        out = con.sql(
+            f"SELECT deal_id AS deal_key, source_format, payload_sha256, {_fields_sql()}, "
+            f"{content_hash_sql()} AS content_hash FROM ({deal_frame_sql('_deals', deals.columns)})"
+        ).to_arrow_table()
+    return pl.from_arrow(out).cast({c: t for c, t in VERSION_SCHEMA.items() if c in out.column_names})
 
 
 def advance_versions(
     versions: pl.DataFrame, deals: pl.DataFrame, release_id: str, label: str | None, previous: str | None
 ) -> pl.DataFrame:
-    """The whole deal_version table after release ``release_id`` (newer than every release in it) became current.
-
-    Versions still open at ``previous`` whose deal is unchanged now end at ``release_id``; every other current
-    deal starts a new version. Versions of deals not in this release stay closed where they were.
-    """
-    versions = versions if versions.height else pl.DataFrame(schema=VERSION_SCHEMA)
-    current = with_content_hash(deals) if deals.height else pl.DataFrame(schema=VERSION_SCHEMA)
-    is_open = pl.col("valid_to_release") == pl.lit(previous) if previous else pl.lit(False)
-    keys = current.select("deal_key", "content_hash", _hit=pl.lit(True))
-    versions = versions.join(keys, on=["deal_key", "content_hash"], how="left").with_columns(
-        valid_to_release=pl.when(is_open & pl.col("_hit").fill_null(False))
-        .then(pl.lit(release_id))
-        .otherwise("valid_to_release")
-    )
-    extended = versions.filter(pl.col("valid_to_release") == release_id).select("deal_key", "content_hash")
-    new = current.join(extended, on=["deal_key", "content_hash"], how="anti").with_columns(
-        valid_from_release=pl.lit(release_id), valid_to_release=pl.lit(release_id), release_label=pl.lit(label)
-    )
-    return pl.concat(
-        [versions.drop("_hit").select(list(VERSION_SCHEMA)), new.select(list(VERSION_SCHEMA))], how="vertical_relaxed"
-    ).cast(VERSION_SCHEMA)
+    """The whole deal_version table after release ``release_id`` became current: ``advance_versions_sql`` run on an
+    in-memory DuckDB holding ``versions``, for tests and small callers."""
+    with _memory_con() as con:
+        if versions.height:
+            con.register("_versions", versions.select(list(VERSION_SCHEMA)).to_arrow())
+            con.execute("INSERT INTO deal_version BY NAME SELECT * FROM _versions")
+        if deals.height:
+            con.register("_deals", deals.to_arrow())
+            con.execute(f"CREATE TEMP VIEW _deal AS {deal_frame_sql('_deals', deals.columns)}")
+            advance_versions_sql(con, release_id, label, previous, deals="_deal")
+        out = con.sql("SELECT * FROM deal_version ORDER BY valid_from_release, deal_key").to_arrow_table()
+    return pl.from_arrow(out).select(list(VERSION_SCHEMA)).cast(VERSION_SCHEMA)
 
 
 def deals_at(versions: pl.DataFrame, release_id: str) -> pl.DataFrame:

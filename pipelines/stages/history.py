@@ -2,17 +2,19 @@
 per release) and rebuild ``release_diff`` between the two newest releases.
 
 The build starts as a copy of the published warehouse, so the history tables carry over from run to run; they
-are only ever extended here, never rebuilt from the current data alone.
+are only ever extended here, never rebuilt from the current data alone. Everything runs inside DuckDB (an UPDATE
+and an INSERT into deal_version, the diff as SQL into release_diff): no table passes through Python, so the step's
+memory is bounded by DuckDB's cap (``warehouse.connect``) and its cost grows linearly with the register.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from ..diff import ROW_SCHEMA, diff_deals
-from ..history import advance_versions, deals_at, release_of_batch, releases
+from ..diff import diff_sql, drop_temp, rows_sql
+from ..history import advance_versions_sql, migrate_content_hashes, release_of_batch, releases, versions_at_sql
 from ..runs import RunContext
-from ..warehouse import connect, ensure_tables, insert, replace_table, table_exists, table_frame
+from ..warehouse import connect, ensure_tables, sql_text, table_exists, table_frame
 
 SOURCE = "sipri"
 
@@ -23,12 +25,17 @@ def release_table(con, source: str = SOURCE) -> pl.DataFrame:
 
 
 def versions_at(con, release_id: str) -> pl.DataFrame:
-    return deals_at(table_frame(con, "SELECT * FROM deal_version"), release_id)
+    return table_frame(con, versions_at_sql("?"), [release_id, release_id])
 
 
 def build_history(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         ensure_tables(con, "deal_version", "data_release")
+        rehashed = migrate_content_hashes(con)
+        if rehashed:
+            ctx.progress(
+                f"      deal_version: {rehashed:,} stored versions rehashed (content hash now computed in SQL)"
+            )
         rels = release_table(con)
         if rels.height == 0:
             return {"releases": 0}
@@ -45,24 +52,11 @@ def build_history(ctx: RunContext) -> dict:
             if newer:  # a release loaded before history began, selected again: history stays append-only
                 ctx.progress(f"      {SOURCE} release {current} predates the recorded history; not versioned")
             else:
-                deals = table_frame(con, "SELECT * FROM deal")
                 row = rels.filter(pl.col("release_id") == current).row(0, named=True)
-                versions = advance_versions(
-                    table_frame(con, "SELECT * FROM deal_version"), deals, current, row["release_label"], previous
-                )
-                con.execute("DELETE FROM deal_version")
-                insert(con, "deal_version", versions)
+                advance_versions_sql(con, current, row["release_label"], previous)
                 con.execute(
-                    "INSERT INTO data_release VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        SOURCE,
-                        current,
-                        row["release_label"],
-                        row["payload_sha256s"],
-                        row["origin"],
-                        deals.height,
-                        ctx.run_id,
-                    ],
+                    "INSERT INTO data_release SELECT ?, ?, ?, ?, ?, (SELECT count(*) FROM deal), ?",
+                    [SOURCE, current, row["release_label"], row["payload_sha256s"], row["origin"], ctx.run_id],
                 )
         if recorded and table_exists(con, "release_diff"):  # it changes only when a new release is recorded
             n = con.execute("SELECT count(*) FROM release_diff").fetchone()[0]
@@ -73,16 +67,27 @@ def build_history(ctx: RunContext) -> dict:
 
 
 def refresh_release_diff(con) -> int:
-    """release_diff: the two newest recorded releases (by release id), for dashboards."""
+    """release_diff: the two newest recorded releases (by release id), for dashboards; computed in DuckDB."""
     two = [
         r[0]
         for r in con.execute(
             "SELECT release_id FROM data_release WHERE source = ? ORDER BY release_id DESC LIMIT 2", [SOURCE]
         ).fetchall()
     ]
-    rows = pl.DataFrame(schema=ROW_SCHEMA)
-    if len(two) == 2:
-        to_r, from_r = two
-        rows = diff_deals(versions_at(con, from_r), versions_at(con, to_r)).rows
-        rows = rows.with_columns(from_release=pl.lit(from_r), to_release=pl.lit(to_r))
-    return replace_table(con, "release_diff", rows)
+    con.execute(sql_text("tables/release_diff.sql"))
+    if len(two) < 2:
+        return 0
+    to_r, from_r = two
+    try:
+        diff_sql(con, _at(from_r), _at(to_r))
+        con.execute(
+            f"INSERT INTO release_diff BY NAME {rows_sql('$from_release AS from_release, $to_release AS to_release')}",
+            {"from_release": from_r, "to_release": to_r},
+        )
+    finally:
+        drop_temp(con)
+    return con.execute("SELECT count(*) FROM release_diff").fetchone()[0]
+
+
+def _at(release_id: str) -> str:
+    return versions_at_sql("'" + release_id.replace("'", "''") + "'")
