@@ -91,20 +91,26 @@ WHERE {API_T}
 """
 
 
-def _first(col: str) -> str:
-    return f"arg_min({col}, ({ORDER})) AS {col}"
-
-
+# The first row of a deal in read order, as one BIGINT (a payload holds far fewer than 10^12 lines).
+FIRST_KEY = "payload_seq::BIGINT * 1000000000000 + line_no"
+# A deal's rows agree on every deal-level column (those that do not are quarantined above), so the deal takes
+# them from its first row: the aggregate keeps only numbers (DuckDB spills it to disk under the memory cap, where
+# string any_value/arg_min states at 100x the register did not fit) and a join fetches that row's columns.
 API_DEALS = f"""
 INSERT INTO deal BY NAME
-SELECT deal_id, {", ".join(f"any_value({c}) AS {c}" for c in DEAL_LEVEL if c not in ("supplier", "recipient"))},
-    any_value(supplier) AS supplier_name, any_value(recipient) AS recipient_name,
-    {_first("source_format")}, {_first("source_release")}, {_first("payload_sha256")},
-    coalesce(sum(numbers_delivered), 0) AS numbers_delivered,
-    coalesce(bool_or(numbers_delivered_is_estimate), FALSE) AS numbers_delivered_is_estimate,
-    CASE WHEN count(tiv_delivered) > 0 THEN sum(tiv_delivered) END AS tiv_delivered,
-    min(delivery_year) AS first_delivery_year, max(delivery_year) AS last_delivery_year
-FROM _api GROUP BY deal_id ORDER BY deal_id
+WITH agg AS (
+    SELECT deal_id, min({FIRST_KEY}) AS _first,
+        coalesce(sum(numbers_delivered), 0) AS numbers_delivered,
+        coalesce(bool_or(numbers_delivered_is_estimate), FALSE) AS numbers_delivered_is_estimate,
+        CASE WHEN count(tiv_delivered) > 0 THEN sum(tiv_delivered) END AS tiv_delivered,
+        min(delivery_year) AS first_delivery_year, max(delivery_year) AS last_delivery_year
+    FROM _api GROUP BY deal_id
+)
+SELECT a.deal_id, {", ".join(f"a.{c}" for c in DEAL_LEVEL if c not in ("supplier", "recipient"))},
+    a.supplier AS supplier_name, a.recipient AS recipient_name, a.source_format, a.source_release, a.payload_sha256,
+    agg.* EXCLUDE (deal_id, _first)
+FROM agg JOIN _api a ON a.deal_id = agg.deal_id AND a.payload_seq::BIGINT * 1000000000000 + a.line_no = agg._first
+ORDER BY a.deal_id
 """
 API_DELIVERIES = """
 INSERT INTO delivery BY NAME
