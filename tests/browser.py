@@ -60,7 +60,7 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, seconds: float = 90) 
             with urllib.request.urlopen(url, timeout=5):
                 return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.2)
     pytest.fail(f"{url} did not answer within {seconds:.0f} s: {log.read_text()[-2000:]}")
 
 

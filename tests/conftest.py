@@ -13,11 +13,35 @@ import pytest
 ONE_WORKER_MODULES = ("tests/test_ducklake.py", "tests/test_browser_dashboard.py")
 
 
+# Single tests that took 7 s or more of a `make test` run (pytest --durations, 2026-11-26, 2 cores) without being
+# `slow`: collected right after the slow ones, so that the short tests fill the gaps at the end of the run instead
+# of one of these starting last on one worker while the other has nothing left. Only the order depends on this list.
+START_EARLY = (
+    "tests/test_runs.py::test_twenty_readers_during_a_refresh_never_fail",
+    "tests/test_history.py::test_release_switches_back_and_forth",
+    "tests/test_tiv_reconcile.py::test_disagreeing_table_warns_then_serves_a_legacy_export",
+    "tests/test_reuse.py::test_contracts_of_kept_tables_are_carried_only_after_they_passed",
+    "tests/test_dagster.py::test_materialising_everything_gives_the_cli_warehouse",
+    "tests/test_import.py::test_import_replaces_sipri_and_keeps_the_rest",
+    "tests/test_runs.py::test_wait_queues_the_second_writer",
+    "tests/test_live.py::test_country_year_tiv_is_zero_only_where_figures_exist",
+    "tests/test_overhead.py::test_the_contract_worker_answers_as_in_process_validation",
+    "tests/test_overhead.py::test_deferred_modules_load_when_used",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `slow` (a whole `dagster dev`, a browser, PostgreSQL, the whole SIPRI register) are collected
-    first, in a stable order otherwise, so that under `make test` (`-n 2`) they start early on both workers instead
-    of ending up serialised at the tail of the run. Every worker computes the same order, as xdist requires."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    first, then the long single tests of START_EARLY, in a stable order otherwise, so that under `make test`
+    (`-n 2`) they start early on both workers instead of ending up serialised at the tail of the run. Every worker
+    computes the same order, as xdist requires."""
+    early = {nodeid: i for i, nodeid in enumerate(START_EARLY)}
+
+    def key(item):
+        slow = item.get_closest_marker("slow") is not None
+        return (not slow, early.get(item.nodeid, len(early)) if not slow else 0)
+
+    items.sort(key=key)
 
 
 @pytest.hookimpl(optionalhook=True)

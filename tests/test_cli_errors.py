@@ -1,4 +1,7 @@
-"""Clear messages instead of tracebacks, a read-only query sandbox, encodings, honest retries (issue 7, 5-9)."""
+"""Clear messages instead of tracebacks, a read-only query sandbox, encodings, honest retries (issue 7, 5-9).
+
+What only a process shows (broken pipes, the working directory, --version/--help, an unusable home, a full disk)
+runs the installed `armsflow`; the rest calls the same `main` in this process (tests/cliproc.py `in_process`)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import time
 import duckdb
 import pytest
 
-from tests.cliproc import ARMSFLOW, env_for, residue, run
+from tests.cliproc import ARMSFLOW, env_for, in_process, residue, run
 from tests.wire import legacy_csv
 
 pytestmark = pytest.mark.integration
@@ -36,20 +39,20 @@ def one_paragraph(proc: subprocess.CompletedProcess, *words: str) -> None:
 
 def test_query_cannot_write_files(published, tmp_path):
     target = tmp_path / "out.csv"
-    one_paragraph(run(published, "query", f"COPY (SELECT 1) TO '{target}'"), "read-only")
+    one_paragraph(in_process(published, "query", f"COPY (SELECT 1) TO '{target}'"), "read-only")
     assert not target.exists()
 
 
 def test_query_cannot_attach_the_build_or_anything(published, tmp_path):
-    one_paragraph(run(published, "query", f"ATTACH '{tmp_path / 'x.duckdb'}' (READ_WRITE)"), "attach")
-    one_paragraph(run(published, "query", "SET enable_external_access = true"), "query failed")
-    one_paragraph(run(published, "query", "CREATE TABLE t AS SELECT 1"), "query failed")
-    one_paragraph(run(published, "query", "SELECT * FROM read_csv('/etc/passwd')"))
+    one_paragraph(in_process(published, "query", f"ATTACH '{tmp_path / 'x.duckdb'}' (READ_WRITE)"), "attach")
+    one_paragraph(in_process(published, "query", "SET enable_external_access = true"), "query failed")
+    one_paragraph(in_process(published, "query", "CREATE TABLE t AS SELECT 1"), "query failed")
+    one_paragraph(in_process(published, "query", "SELECT * FROM read_csv('/etc/passwd')"))
     assert not (tmp_path / "x.duckdb").exists()
 
 
 def test_empty_sql_is_a_sentence(published):
-    one_paragraph(run(published, "query", "  "), "the SQL is empty")
+    one_paragraph(in_process(published, "query", "  "), "the SQL is empty")
 
 
 def test_broken_pipes_are_silent(published):
@@ -66,10 +69,12 @@ def test_broken_pipes_are_silent(published):
 
 
 def test_export_validates_tables_and_quotes_paths(published, tmp_path):
-    one_paragraph(run(published, "export", "--table", "nosuch", "--out", str(tmp_path)), "no table named 'nosuch'")
-    one_paragraph(run(published, "export", "--table", "deal LIMIT 1", "--out", str(tmp_path)), "no table named")
+    one_paragraph(
+        in_process(published, "export", "--table", "nosuch", "--out", str(tmp_path)), "no table named 'nosuch'"
+    )
+    one_paragraph(in_process(published, "export", "--table", "deal LIMIT 1", "--out", str(tmp_path)), "no table named")
     odd = tmp_path / "analyst's export"
-    done = run(published, "export", "--table", "deal", "--format", "csv", "--out", str(odd))
+    done = in_process(published, "export", "--table", "deal", "--format", "csv", "--out", str(odd))
     assert done.returncode == 0, done.stderr
     assert (odd / "deal.csv").read_text().startswith("deal_id")
 
@@ -101,7 +106,7 @@ def test_version_and_help(tmp_path):
 def test_a_utf8_copy_of_a_legacy_export_reads_right(own_home, tmp_path, encoding):
     path = tmp_path / "resaved.csv"
     path.write_bytes(legacy_csv().decode("cp1252").encode(encoding))
-    done = run(own_home, "import-sipri", str(path), "--no-contracts", "--accept-smaller")
+    done = in_process(own_home, "import-sipri", str(path), "--no-contracts", "--accept-smaller")
     assert done.returncode == 0, done.stderr
     with duckdb.connect(str(own_home / "warehouse.duckdb"), read_only=True) as con:
         names = {r[0] for r in con.execute("SELECT designation FROM deal").fetchall()}
@@ -139,7 +144,7 @@ def test_retry_after_is_capped_and_each_retry_said(own_home):
     busy = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 20\r\nContent-Length: 4\r\n\r\nbusy"
     port, seen = _serve_raw([busy, busy])
     t0 = time.monotonic()
-    done = run(
+    done = in_process(
         own_home,
         "refresh",
         "--live",
@@ -159,7 +164,7 @@ def test_retry_after_is_capped_and_each_retry_said(own_home):
 def test_a_body_cut_mid_stream_counts_attempts_honestly(own_home):
     cut = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"data": {'
     port, seen = _serve_raw([cut, cut])
-    done = run(
+    done = in_process(
         own_home,
         "refresh",
         "--live",

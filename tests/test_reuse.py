@@ -30,7 +30,7 @@ def reused(record: dict) -> set[str]:
 
 def test_reloading_one_source_rebuilds_only_what_changed(published_home):
     home = published_home
-    r = cliproc.run(home, "refresh", "--replay", "--source", "unoda", "--no-contracts")
+    r = cliproc.in_process(home, "refresh", "--replay", "--source", "unoda", "--no-contracts")
     assert r.returncode == 0, r.stderr
     kept = reused(last_run(home))
     # a new UNODA batch: the treaty step reads it, so it runs; it yields the same rows, so nothing after it has to
@@ -39,7 +39,7 @@ def test_reloading_one_source_rebuilds_only_what_changed(published_home):
     after_reuse = contents(home)
     cliproc.consistent(home)  # the lineage gate passed: kept tables count as built from the current batches
 
-    r = cliproc.run(home, "refresh", "--force", "--no-contracts")
+    r = cliproc.in_process(home, "refresh", "--force", "--no-contracts")
     assert r.returncode == 0, r.stderr
     assert reused(last_run(home)) == set()
     assert contents(home) == after_reuse  # keeping them gave exactly what rebuilding gives
@@ -50,7 +50,7 @@ def test_a_changed_register_rebuilds_what_depends_on_it(published_home, tmp_path
     before = contents(home)
     path = tmp_path / "export.csv"
     path.write_bytes(legacy_csv())
-    r = cliproc.run(home, "import-sipri", str(path), "--accept-smaller", "--no-contracts")
+    r = cliproc.in_process(home, "import-sipri", str(path), "--accept-smaller", "--no-contracts")
     assert r.returncode == 0, r.stderr
     kept = reused(last_run(home))
     assert not kept & {"deal", "mart_transfer_enriched", "mart_dyad_year", "mart_country_year"}
@@ -73,11 +73,11 @@ def test_contracts_of_kept_tables_are_carried_only_after_they_passed(published_h
                 ).fetchall()
             )
 
-    assert cliproc.run(home, "refresh", "--replay", "--source", "unoda").returncode == 0
+    assert cliproc.in_process(home, "refresh", "--replay", "--source", "unoda").returncode == 0
     first = contract_rows()
     assert "contract_mart_dyad_year" in first and not any("carried over" in d for d in first.values())
 
-    assert cliproc.run(home, "refresh", "--replay", "--source", "unoda").returncode == 0
+    assert cliproc.in_process(home, "refresh", "--replay", "--source", "unoda").returncode == 0
     second = contract_rows()
     assert set(second) == set(first)  # every suite has an outcome in every run
     assert "carried over" in second["contract_mart_dyad_year"]

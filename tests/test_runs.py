@@ -10,7 +10,7 @@ import time
 import duckdb
 import pytest
 
-from tests.cliproc import consistent, residue, run, start
+from tests.cliproc import consistent, in_process, residue, run, start
 from tests.wire import LEGACY_ROWS, api_response, legacy_csv
 
 pytestmark = pytest.mark.integration
@@ -77,7 +77,7 @@ def test_two_refreshes_at_once_one_does_the_work(published_home):
 def test_import_as_the_first_command_loads_the_users_file(tmp_path, files):
     home = tmp_path / "fresh"
     legacy, _ = files
-    done = run(home, "import-sipri", str(legacy), "--no-contracts")
+    done = in_process(home, "import-sipri", str(legacy), "--no-contracts")
     assert done.returncode == 0, done.stderr
     state = consistent(home)
     assert state == {"deals": len(LEGACY_ROWS), "format": "legacy-export", "request": "import:legacy.csv"}
@@ -96,15 +96,15 @@ def test_import_as_the_first_command_loads_the_users_file(tmp_path, files):
 def test_refresh_after_import_keeps_the_import(tmp_path, files):
     home = tmp_path / "fresh"
     legacy, _ = files
-    assert run(home, "import-sipri", str(legacy), "--no-contracts").returncode == 0
-    again = run(home, "refresh")
+    assert in_process(home, "import-sipri", str(legacy), "--no-contracts").returncode == 0
+    again = in_process(home, "refresh")
     assert again.returncode == 0, again.stderr
     assert "sipri: keeping an imported file" in again.stdout
     assert consistent(home)["format"] == "legacy-export"
-    assert run(home, "refresh", "--source", "unoda", "--no-contracts").returncode == 0
-    status = run(home, "status").stdout
+    assert in_process(home, "refresh", "--source", "unoda", "--no-contracts").returncode == 0
+    status = in_process(home, "status").stdout
     assert "sipri: imported file" in status and "unoda: bundled recording" in status
-    replay = run(home, "refresh", "--source", "sipri", "--replay", "--no-contracts")
+    replay = in_process(home, "refresh", "--source", "sipri", "--replay", "--no-contracts")
     assert replay.returncode == 0, replay.stderr
     assert consistent(home)["format"] == "trade-register-csv"
 
@@ -116,11 +116,11 @@ def test_a_rejected_payload_never_breaks_another_source(published_home, tmp_path
     bad = tmp_path / "export.csv"
     bad.write_bytes(body)
     before = (published_home / "warehouse.duckdb").read_bytes()
-    refused = run(published_home, "import-sipri", str(bad))
+    refused = in_process(published_home, "import-sipri", str(bad))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "armsflow: " in refused.stderr and "export.csv" in refused.stderr
     assert (published_home / "warehouse.duckdb").read_bytes() == before
-    later = run(published_home, "refresh", "--source", "unoda", "--replay", "--no-contracts")
+    later = in_process(published_home, "refresh", "--source", "unoda", "--replay", "--no-contracts")
     assert later.returncode == 0, later.stderr
     assert residue(published_home) == []
 
@@ -128,17 +128,17 @@ def test_a_rejected_payload_never_breaks_another_source(published_home, tmp_path
 def test_a_truncated_live_response_never_breaks_a_good_import(published_home, httpserver, files):
     from tests.served import Sources, serve
 
-    class Env:  # serve() sets URLs through monkeypatch; the CLI here runs in a subprocess, so pass them on
+    class Env:  # serve() sets URLs through monkeypatch; collect them here and pass them on to the command
         def setenv(self, name, value):
             self.__dict__[name] = value
 
     env = Env()
     serve(httpserver, env, Sources(unoda={"npt": b'{"data": {"treaty_": {"data": {"actions_": [{"date": "19'}))
     urls = {k: v for k, v in env.__dict__.items() if k.startswith("ARMSFLOW_")}
-    cut = run(published_home, "refresh", "--live", "--source", "unoda", **urls)
+    cut = in_process(published_home, "refresh", "--live", "--source", "unoda", **urls)
     assert cut.returncode == 1 and "unoda" in cut.stderr and "Traceback" not in cut.stderr
     legacy, _ = files
-    good = run(published_home, "import-sipri", str(legacy), "--no-contracts", "--accept-smaller")
+    good = in_process(published_home, "import-sipri", str(legacy), "--no-contracts", "--accept-smaller")
     assert good.returncode == 0, good.stderr
     assert consistent(published_home)["format"] == "legacy-export"
 
@@ -164,7 +164,7 @@ def test_kill_9_at_any_moment_leaves_the_published_file_intact(published_home, m
 
 
 def test_the_run_record(published_home):
-    assert run(published_home, "refresh", "--source", "wikidata", "--replay", "--no-contracts").returncode == 0
+    assert in_process(published_home, "refresh", "--source", "wikidata", "--replay", "--no-contracts").returncode == 0
     with duckdb.connect(str(published_home / "warehouse.duckdb"), read_only=True) as con:
         rec = con.execute(
             "SELECT command, sources, payloads, counts, checks, published, seconds FROM run "
@@ -184,7 +184,7 @@ def test_a_mixed_warehouse_fails_the_lineage_rule(published_home):
             "UPDATE table_batch SET batch_id = 'an-older-batch' WHERE table_name = 'mart_transfer_enriched' "
             "AND source = 'sipri'"
         )
-    checked = run(published_home, "check", "--no-contracts")
+    checked = in_process(published_home, "check", "--no-contracts")
     assert checked.returncode == 1 and "FAILED  tables_from_current_batches" in checked.stdout
 
 

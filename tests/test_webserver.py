@@ -57,7 +57,7 @@ def webserver(tmp_path):
                 if graphql(port, "{ version }"):
                     break
             except OSError:
-                time.sleep(1)
+                time.sleep(0.2)
         else:
             pytest.fail("dagster dev did not answer within 120 s: " + (tmp_path / "dagster.log").read_text()[-2000:])
         yield port, tmp_path / "home"
@@ -93,7 +93,7 @@ def test_ui_loads_the_graph_and_materialises_the_same_warehouse(webserver, contr
         ]
         if status in ("SUCCESS", "FAILURE", "CANCELED"):
             break
-        time.sleep(3)
+        time.sleep(0.5)
     assert status == "SUCCESS"
     sql = "SELECT (SELECT count(*) FROM deal), (SELECT count(*) FROM membership), (SELECT count(*) FROM mart_dyad_year)"
     with (
