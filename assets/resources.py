@@ -109,7 +109,15 @@ class ArmsflowResource(dg.ConfigurableResource):
 
 
 def _evaluates_contracts(run: dg.DagsterRun | None) -> bool:
-    """Whether the run evaluates any data contract (a run of a few raw assets, say, does not)."""
-    if run is None or run.asset_check_selection is None:
+    """Whether the run may evaluate a data contract (a run of a few raw assets, say, does not). A wrong yes
+    costs an idle worker; a wrong no, validation in-process."""
+    if run is None:
         return True
-    return any(key.name.startswith("contract_") for key in run.asset_check_selection)
+    if run.asset_check_selection is not None:
+        return any(key.name.startswith("contract_") for key in run.asset_check_selection)
+    if run.asset_selection:  # None or empty: the job's whole selection
+        from pipelines.contracts import load_suite, suite_files
+
+        checked = {load_suite(p)["meta"]["asset"] for p in suite_files()}
+        return any(key.to_user_string() in checked for key in run.asset_selection)
+    return True
