@@ -45,20 +45,21 @@ class ArmsflowResource(dg.ConfigurableResource):
         log = context.log.info if context.log else print
         self._started = time.perf_counter()
         self._stack = ExitStack()
-        self._stack.enter_context(run_lock(settings, run_id, command, self.wait, log))
+        if _evaluates_contracts(context.dagster_run):
+            try:  # first: GX imports on the other core while the run locks, copies the build and builds
+                self._worker = ContractWorker()
+            except OSError as exc:
+                log(f"contract worker did not start ({exc}); contracts will be validated in-process")
         try:
+            self._stack.enter_context(run_lock(settings, run_id, command, self.wait, log))
             sweep(settings)
             loads = choose_loads(set(SOURCES), live=self.mode == "live", replay=self.replay)(settings)
             build, base = start_build(settings, run_id)
         except BaseException:
             self._stack.close()
+            self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
-        if _evaluates_contracts(context.dagster_run):
-            try:
-                self._worker = ContractWorker()  # imports GX on the other core while the steps build
-            except OSError as exc:
-                log(f"contract worker did not start ({exc}); contracts will be validated in-process")
         self._record = {
             "run_id": run_id,
             "command": command,
@@ -75,9 +76,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         self._record["seconds"] = round(time.perf_counter() - self._started, 3)
         if not self._record["published"] and not self._record["error"]:
             self._record["error"] = "not published (a step or blocking check failed, or publication not selected)"
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        self._close_worker()
         log_run(self._ctx.settings, self._record)
         remove_build(self._ctx)
         if self._stack:
@@ -93,6 +92,11 @@ class ArmsflowResource(dg.ConfigurableResource):
     def record(self) -> dict:
         return self._record
 
+    def _close_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
     def validate_contracts(self, tables: set[str], previous: dict[str, int]) -> list[Outcome]:
         """The suites of ``tables`` against the run's build: in the worker, or in-process if it failed."""
         if self._worker is not None:
@@ -100,8 +104,7 @@ class ArmsflowResource(dg.ConfigurableResource):
                 return self._worker.validate(self.ctx.build_path, tables, previous)  # the build is closed here
             except (RuntimeError, OSError, ValueError) as exc:
                 self.ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
-                self._worker.close()
-                self._worker = None
+                self._close_worker()
         from pipelines.contracts import run_contracts
 
         with connect(self.ctx.build_path) as con:
