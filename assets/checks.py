@@ -1,8 +1,11 @@
 """Asset checks: one per domain rule (``sql/checks``) and one per data contract (``data_contracts/suites``).
 
-They are evaluated by two multi-asset checks (one op for the rules, one for the contracts) after the assets they
-check, as the CLI does: one op per check made Dagster's refresh about 2x the CLI's. Each check keeps its own name,
-asset and blocking flag in the UI.
+They are evaluated by two multi-asset checks (one for the rules, one for the contracts) after the assets they
+check: one op per check made Dagster's refresh about 2x the CLI's. A blocking check must pass before the assets
+downstream of its asset run, so Dagster splits each multi-asset check into one op per level of the graph
+(``domain_rules``, ``domain_rules_2``, ...). Each check keeps its own name, asset and blocking flag in the UI.
+The contracts are validated in the run's contract worker (``assets.contract_worker``), which imported Great
+Expectations on the other core while the first steps ran.
 
 Error-level checks are blocking: a failure stops everything downstream, ``published_warehouse`` included, so the
 published file stays as it was. Checks read the run's private build.
@@ -11,7 +14,7 @@ published file stays as it was. Checks read the run's private build.
 import dagster as dg
 
 from pipelines import checks as rules
-from pipelines.contracts import load_suite, previous_counts, run_contracts, suite_files
+from pipelines.contracts import load_suite, previous_counts, suite_files
 from pipelines.warehouse import connect
 
 from .resources import ArmsflowResource
@@ -83,13 +86,14 @@ def domain_rules(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResou
     can_subset=True,
 )
 def data_contracts(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource):
-    """The selected suites through one GX SQL datasource (one per suite cost a datasource and an op each)."""
+    """The selected suites through one GX SQL datasource in the run's worker (one per suite cost a datasource and
+    an op each)."""
     selected = _selected(context)
     suites = [s for s in SUITES if f"contract_{s['meta']['table']}" in selected]
     tables = {s["meta"]["table"] for s in suites}
     previous = previous_counts(armsflow.ctx.settings.published_path, tables)
+    outcomes = armsflow.validate_contracts(tables, previous)
     with connect(armsflow.ctx.build_path) as con:
-        outcomes = run_contracts(con, previous, tables)
         rules.record(con, armsflow.ctx.run_id, outcomes)
     _note(armsflow, outcomes)
     for suite in suites:

@@ -2,7 +2,9 @@
 
 With the in-process executor the resource is set up once per run, so it holds the home's run lock for the whole
 Dagster run, starts the run's private build from the published warehouse, and at teardown removes the build
-and appends the run record: the same run model as the CLI (``pipelines.runner``).
+and appends the run record: the same run model as the CLI (``pipelines.runner``). Like the CLI it starts the
+contract worker (``assets.contract_worker``) with the run when the run evaluates contracts, so importing Great
+Expectations overlaps the build on the other core.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ from datetime import datetime, timezone
 import dagster as dg
 from pydantic import PrivateAttr
 
+from pipelines.checks import Outcome
 from pipelines.config import SOURCES, load_settings
 from pipelines.holdings import choose_loads
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
+from pipelines.warehouse import connect
+
+from .contract_worker import ContractWorker
 
 
 class ArmsflowResource(dg.ConfigurableResource):
@@ -30,6 +36,7 @@ class ArmsflowResource(dg.ConfigurableResource):
     _ctx: RunContext | None = PrivateAttr(default=None)
     _record: dict = PrivateAttr(default_factory=dict)
     _started: float = PrivateAttr(default=0.0)
+    _worker: ContractWorker | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         settings = load_settings()
@@ -38,18 +45,21 @@ class ArmsflowResource(dg.ConfigurableResource):
         log = context.log.info if context.log else print
         self._started = time.perf_counter()
         self._stack = ExitStack()
-        self._stack.enter_context(run_lock(settings, run_id, command, self.wait, log))
+        if _evaluates_contracts(context.dagster_run):
+            try:  # first: GX imports on the other core while the run locks, copies the build and builds
+                self._worker = ContractWorker()
+            except OSError as exc:
+                log(f"contract worker did not start ({exc}); contracts will be validated in-process")
         try:
+            self._stack.enter_context(run_lock(settings, run_id, command, self.wait, log))
             sweep(settings)
             loads = choose_loads(set(SOURCES), live=self.mode == "live", replay=self.replay)(settings)
             build, base = start_build(settings, run_id)
         except BaseException:
             self._stack.close()
+            self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
-        from pipelines.contracts import preload
-
-        preload()  # GX's ~3 s import on a side thread while the steps run (the contract checks come last)
         self._record = {
             "run_id": run_id,
             "command": command,
@@ -66,6 +76,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         self._record["seconds"] = round(time.perf_counter() - self._started, 3)
         if not self._record["published"] and not self._record["error"]:
             self._record["error"] = "not published (a step or blocking check failed, or publication not selected)"
+        self._close_worker()
         log_run(self._ctx.settings, self._record)
         remove_build(self._ctx)
         if self._stack:
@@ -80,3 +91,36 @@ class ArmsflowResource(dg.ConfigurableResource):
     @property
     def record(self) -> dict:
         return self._record
+
+    def _close_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def validate_contracts(self, tables: set[str], previous: dict[str, int]) -> list[Outcome]:
+        """The suites of ``tables`` against the run's build: in the worker, or in-process if it failed."""
+        if self._worker is not None:
+            try:
+                return self._worker.validate(self.ctx.build_path, tables, previous)  # the build is closed here
+            except (RuntimeError, OSError, ValueError) as exc:
+                self.ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
+                self._close_worker()
+        from pipelines.contracts import run_contracts
+
+        with connect(self.ctx.build_path) as con:
+            return run_contracts(con, previous, tables)
+
+
+def _evaluates_contracts(run: dg.DagsterRun | None) -> bool:
+    """Whether the run may evaluate a data contract (a run of a few raw assets, say, does not). A wrong yes
+    costs an idle worker; a wrong no, validation in-process."""
+    if run is None:
+        return True
+    if run.asset_check_selection is not None:
+        return any(key.name.startswith("contract_") for key in run.asset_check_selection)
+    if run.asset_selection:  # None or empty: the job's whole selection
+        from pipelines.contracts import load_suite, suite_files
+
+        checked = {load_suite(p)["meta"]["asset"] for p in suite_files()}
+        return any(key.to_user_string() in checked for key in run.asset_selection)
+    return True
