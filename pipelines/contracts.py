@@ -28,7 +28,6 @@ import math
 import os
 import re
 import sys
-import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,21 +55,7 @@ def load_suite(path: Path) -> dict:
     return suite
 
 
-def preload() -> threading.Thread:
-    """Import GX and build its context on a side thread while the run's steps work (they spend their time in
-    polars and DuckDB, which release the GIL): the ~4 s import then overlaps the build instead of following it."""
-    global _PRELOAD
-    _PRELOAD = threading.Thread(target=_build_context, name="gx-preload", daemon=True)
-    _PRELOAD.start()
-    return _PRELOAD
-
-
-_PRELOAD: threading.Thread | None = None
-
-
 def _context():
-    if _PRELOAD is not None:
-        _PRELOAD.join()  # one context, built once, whichever thread got there first
     return _build_context()
 
 
