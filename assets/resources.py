@@ -20,7 +20,7 @@ from pipelines.checks import Outcome
 from pipelines.config import SOURCES, load_settings
 from pipelines.holdings import choose_loads
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
-from pipelines.warehouse import connect
+from pipelines.warehouse import connect, held, released
 
 from .contract_worker import ContractWorker
 
@@ -37,6 +37,7 @@ class ArmsflowResource(dg.ConfigurableResource):
     _record: dict = PrivateAttr(default_factory=dict)
     _started: float = PrivateAttr(default=0.0)
     _worker: ContractWorker | None = PrivateAttr(default=None)
+    _held: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         settings = load_settings()
@@ -60,6 +61,10 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
+        # As in the CLI run: one database for the run's ops (the in-process executor runs them in this process),
+        # each connect() a cursor on it, instead of an open, checkpoint and close per op.
+        self._held = ExitStack()
+        self._held.enter_context(held(build))
         self._record = {
             "run_id": run_id,
             "command": command,
@@ -77,6 +82,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         if not self._record["published"] and not self._record["error"]:
             self._record["error"] = "not published (a step or blocking check failed, or publication not selected)"
         self._close_worker()
+        self.release_build()
         log_run(self._ctx.settings, self._record)
         remove_build(self._ctx)
         if self._stack:
@@ -92,6 +98,12 @@ class ArmsflowResource(dg.ConfigurableResource):
     def record(self) -> dict:
         return self._record
 
+    def release_build(self) -> None:
+        """Close the held build for good (before the publish renames it, and at teardown)."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
     def _close_worker(self) -> None:
         if self._worker is not None:
             self._worker.close()
@@ -101,7 +113,8 @@ class ArmsflowResource(dg.ConfigurableResource):
         """The suites of ``tables`` against the run's build: in the worker, or in-process if it failed."""
         if self._worker is not None:
             try:
-                return self._worker.validate(self.ctx.build_path, tables, previous)  # the build is closed here
+                with released(self.ctx.build_path):  # the child opens it read-only, so this process lets go
+                    return self._worker.validate(self.ctx.build_path, tables, previous)
             except (RuntimeError, OSError, ValueError) as exc:
                 self.ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
                 self._close_worker()

@@ -56,6 +56,7 @@ def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
     with connect(ctx.build_path) as con:
         write_build_info(con, ctx.settings, ctx.run_id)  # so the next CLI refresh can tell it has nothing to do
     write_run_table(ctx, record)
+    armsflow.release_build()  # checkpointed and closed: the publish renames the file
     try:
         snapshot = publish(ctx)
     except BaseException as exc:

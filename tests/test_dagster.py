@@ -116,6 +116,7 @@ def test_a_blocking_failure_stops_publication(home, tmp_path, monkeypatch):
     }
     assert "membership" in materialized and "published_warehouse" not in materialized
     assert not (home / "warehouse.duckdb").exists()
+    assert not list((home / "build").glob("*")), "the failed run's build (held open during the run) is left behind"
 
 
 def test_sensor_requests_runs_for_changed_sources_only(home, baseline_home):
