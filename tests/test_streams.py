@@ -49,3 +49,11 @@ def test_text_streamed_refuses_what_is_neither(tmp_path):
     path.write_bytes(b"a,b\n" * 10 + b"\x81\n")
     with pytest.raises(PayloadError, match=r"byte 40 \(0x81\) is neither UTF-8 nor Windows-1252"):
         "".join(text_chunks(path, "sipri", "l", chunk=8))
+
+
+def test_a_byte_order_mark_over_broken_utf8_is_a_clear_payload_error():
+    """A file that claims UTF-8 (BOM) but holds a byte that is not: one readable error naming the byte, not a
+    bare UnicodeDecodeError."""
+    body = b"\xef\xbb\xbfSupplier,Recipient\nFrance,Br\xe9sil\n"
+    with pytest.raises(PayloadError, match=r"byte 31 \(0xe9\) is not UTF-8"):
+        decode_text(body, "sipri", "register.csv")

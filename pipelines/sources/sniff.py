@@ -44,7 +44,16 @@ def decode_text(body: bytes, source: str, what: str) -> tuple[str, str]:
             "as CSV from https://armstransfers.sipri.org and import that file",
         )
     if body.startswith(codecs.BOM_UTF8):
-        return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return body[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            at = exc.start + len(codecs.BOM_UTF8)
+            raise PayloadError(
+                source,
+                what,
+                f"the file starts with a UTF-8 byte-order mark, but byte {at} (0x{body[at]:02x}) is not UTF-8; "
+                "it was probably edited and saved in a mixed encoding: re-export the file from SIPRI's site",
+            ) from None
     try:
         text = body.decode("utf-8")
         if not text.isascii():
