@@ -4,7 +4,7 @@ They are evaluated by two multi-asset checks (one for the rules, one for the con
 check: one op per check made Dagster's refresh about 2x the CLI's. A blocking check must pass before the assets
 downstream of its asset run, so Dagster splits each multi-asset check into one op per level of the graph
 (``domain_rules``, ``domain_rules_2``, ...). Each check keeps its own name, asset and blocking flag in the UI.
-The contracts are validated in the run's contract worker (``assets.contract_worker``), which imported Great
+The contracts are validated in the run's contract worker (``pipelines.contract_worker``), which imported Great
 Expectations on the other core while the first steps ran.
 
 Error-level checks are blocking: a failure stops everything downstream, ``published_warehouse`` included, so the

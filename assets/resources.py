@@ -3,7 +3,7 @@
 With the in-process executor the resource is set up once per run, so it holds the home's run lock for the whole
 Dagster run, starts the run's private build from the published warehouse, and at teardown removes the build
 and appends the run record: the same run model as the CLI (``pipelines.runner``). Like the CLI it starts the
-contract worker (``assets.contract_worker``) with the run when the run evaluates contracts, so importing Great
+contract worker (``pipelines.contract_worker``) with the run when the run evaluates contracts, so importing Great
 Expectations overlaps the build on the other core.
 """
 
@@ -18,11 +18,10 @@ from pydantic import PrivateAttr
 
 from pipelines.checks import Outcome
 from pipelines.config import SOURCES, load_settings
+from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
 from pipelines.warehouse import connect, held, released
-
-from .contract_worker import ContractWorker
 
 
 class ArmsflowResource(dg.ConfigurableResource):

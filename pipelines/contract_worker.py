@@ -3,24 +3,30 @@
 ``import great_expectations`` costs about 3 s of one core here (its expectation registry imports scipy, altair and
 pandas) and the suites themselves under 1 s. In the run's own process that import either follows the build or,
 on a side thread, competes with it for the GIL; in a child it runs on the other core while the build works.
-The child imports GX, then waits for one request on stdin (the build file, the tables to validate, the previous
-row counts), opens the build read-only once the runner has closed it, validates, and prints the outcomes as JSON.
-If the child fails for any reason the runner validates in-process instead, so contracts never go unchecked.
+If the child fails for any reason the run validates in-process instead, so contracts never go unchecked.
 
-Its own time is the critical path of an import with contracts (the build finishes first, then waits for it), so:
-the CLI starts it before importing the pipeline; GX's unused scipy.stats and altair imports are deferred
-(``contracts.defer_unused_imports``: about a quarter of the import's CPU); while no request is waiting it
-validates a two-row in-memory table once (``contracts.warm_up``) so the first real validation starts warm; and
-the runner runs the domain rules on the closed build while the child validates it.
+One worker serves both executors. The CLI sends one request after the build (``send``, then ``result`` once the
+domain rules ran); a Dagster run sends one per contract op (``validate``), since Dagster splits a blocking
+multi-asset check by graph level. Each request is one JSON line (the build file, the tables to validate or null
+for all, the previous row counts); the child opens the build read-only (the run has let go of it by then),
+validates and answers one JSON line, ``{"outcomes": [...]}`` or ``{"error": "..."}``, on a private copy of its
+stdout so nothing a library prints can garble it. Its stderr goes to a temp file, so a full pipe cannot hang it.
+
+Its own time is on the critical path (the build finishes first, then waits for it), so: the CLI starts it before
+importing the pipeline; GX's unused scipy.stats and altair imports are deferred
+(``contracts.defer_unused_imports``); and while no request is waiting it validates a two-row in-memory table once
+(``contracts.warm_up``) so the first real validation starts warm.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import select
 import subprocess
 import sys
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,26 +35,41 @@ from .checks import Outcome
 
 class ContractWorker:
     def __init__(self) -> None:
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipelines.contract_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._stderr,
             text=True,
         )
 
     def send(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> None:
-        """Ask for the validation (the build must be closed by then: the child opens it read-only)."""
-        request = json.dumps({"build": str(build), "tables": sorted(tables) if tables is not None else None})
-        self.proc.stdin.write(request + "\n" + json.dumps(previous) + "\n")
-        self.proc.stdin.flush()
+        """Ask for a validation (the build must be closed by then: the child opens it read-only)."""
+        request = {"build": str(build), "tables": None if tables is None else sorted(tables), "previous": previous}
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+        except OSError:  # a broken pipe: the child is gone; ``result`` says why
+            pass
 
     def result(self) -> list[Outcome]:
-        """Outcomes from the child; raises RuntimeError (with its stderr) if it did not answer."""
-        out, err = self.proc.communicate()
-        if self.proc.returncode != 0 or not out.strip():
-            raise RuntimeError(f"contract worker exited {self.proc.returncode}: {err.strip()[-500:]}")
-        return [Outcome(**o) for o in json.loads(out.strip().splitlines()[-1])]
+        """The answer to the request sent; raises RuntimeError (with its stderr or its error) if there is none."""
+        try:
+            line = self.proc.stdout.readline()
+        except OSError:
+            line = ""
+        if not line.strip():
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait()
+            self._stderr.seek(0)
+            err = self._stderr.read().strip()[-500:]
+            raise RuntimeError(f"contract worker exited {self.proc.returncode}: {err}")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(answer["error"])
+        return [Outcome(**o) for o in answer["outcomes"]]
 
     def validate(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> list[Outcome]:
         self.send(build, tables, previous)
@@ -57,25 +78,36 @@ class ContractWorker:
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        self._stderr.close()
 
 
 def main() -> int:
-    import duckdb
-
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")  # answers on the original stdout ...
+    os.dup2(2, 1)  # ... and whatever a library prints goes to stderr
     from . import contracts
 
     contracts.defer_unused_imports()
-    contracts._build_context()  # the slow part, done before the request arrives
+    import duckdb
+
+    contracts._build_context()  # the slow part, done before the first request arrives
     if not select.select([sys.stdin], [], [], 0)[0]:  # the build is still running: time to spare
         with contextlib.suppress(Exception):  # only a head start: the validation below does the same again
             contracts.warm_up()
-    request = json.loads(sys.stdin.readline())
-    previous = json.loads(sys.stdin.readline())
-    tables = None if request["tables"] is None else set(request["tables"])
-    with duckdb.connect(request["build"], read_only=True) as con:
-        outcomes = contracts.run_contracts(con, previous, tables)
-    print(json.dumps([asdict(o) for o in outcomes]))
+    for line in sys.stdin:
+        request = json.loads(line)
+        tables = None if request["tables"] is None else set(request["tables"])
+        try:
+            with duckdb.connect(request["build"], read_only=True) as con:
+                outcomes = contracts.run_contracts(con, request["previous"], tables)
+            answer = {"outcomes": [asdict(o) for o in outcomes]}
+        except Exception as exc:  # reported to the run, which then validates in-process
+            answer = {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}
+        answers.write(json.dumps(answer) + "\n")
+        answers.flush()
     return 0
 
 

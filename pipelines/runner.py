@@ -131,18 +131,13 @@ def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = F
     rules, validated = None, None
     if contracts and worker is not None:
         with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only
+            worker.send(ctx.build_path, tables, previous)
+            with duckdb.connect(str(ctx.build_path), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
+                rules = checks.run_rules(con)
             try:
-                worker.send(ctx.build_path, tables, previous)
-            except OSError as exc:
-                ctx.progress(f"      contract worker failed ({exc}); validating in-process")
-                worker = None
-            if worker is not None:
-                with duckdb.connect(str(ctx.build_path), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
-                    rules = checks.run_rules(con)
-                try:
-                    validated = worker.result()
-                except (RuntimeError, OSError, ValueError) as exc:
-                    ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
+                validated = worker.result()
+            except (RuntimeError, OSError, ValueError) as exc:
+                ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
     with connect(ctx.build_path) as con:
         outcomes = checks.run_rules(con) if rules is None else rules
         if contracts and validated is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from assets.contract_worker import ContractWorker
+from pipelines.contract_worker import ContractWorker
 from pipelines.contracts import run_contracts
 
 pytestmark = pytest.mark.integration
