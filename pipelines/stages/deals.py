@@ -92,14 +92,17 @@ WHERE {API_T}
 
 
 # The first row of a deal in read order, as one BIGINT (a payload holds far fewer than 10^12 lines).
-FIRST_KEY = "payload_seq::BIGINT * 1000000000000 + line_no"
+def first_key(t: str = "") -> str:
+    return f"{t}payload_seq::BIGINT * 1000000000000 + {t}line_no"
+
+
 # A deal's rows agree on every deal-level column (those that do not are quarantined above), so the deal takes
 # them from its first row: the aggregate keeps only numbers (DuckDB spills it to disk under the memory cap, where
 # string any_value/arg_min states at 100x the register did not fit) and a join fetches that row's columns.
 API_DEALS = f"""
 INSERT INTO deal BY NAME
 WITH agg AS (
-    SELECT deal_id, min({FIRST_KEY}) AS _first,
+    SELECT deal_id, min({first_key()}) AS _first,
         coalesce(sum(numbers_delivered), 0) AS numbers_delivered,
         coalesce(bool_or(numbers_delivered_is_estimate), FALSE) AS numbers_delivered_is_estimate,
         CASE WHEN count(tiv_delivered) > 0 THEN sum(tiv_delivered) END AS tiv_delivered,
@@ -109,7 +112,7 @@ WITH agg AS (
 SELECT a.deal_id, {", ".join(f"a.{c}" for c in DEAL_LEVEL if c not in ("supplier", "recipient"))},
     a.supplier AS supplier_name, a.recipient AS recipient_name, a.source_format, a.source_release, a.payload_sha256,
     agg.* EXCLUDE (deal_id, _first)
-FROM agg JOIN _api a ON a.deal_id = agg.deal_id AND a.payload_seq::BIGINT * 1000000000000 + a.line_no = agg._first
+FROM agg JOIN _api a ON a.deal_id = agg.deal_id AND {first_key("a.")} = agg._first
 ORDER BY a.deal_id
 """
 API_DELIVERIES = """
