@@ -1,21 +1,28 @@
 """Asset checks: one per domain rule (``sql/checks``) and one per data contract (``data_contracts/suites``).
 
-They are evaluated by two multi-asset checks (one for the rules, one for the contracts) after the assets they
-check: one op per check made Dagster's refresh about 2x the CLI's. A blocking check must pass before the assets
-downstream of its asset run, so Dagster splits each multi-asset check into one op per level of the graph
-(``domain_rules``, ``domain_rules_2``, ...). Each check keeps its own name, asset and blocking flag in the UI.
-The contracts are validated in the run's contract worker (``pipelines.contract_worker``), which imported Great
-Expectations on the other core while the first steps ran.
+All of them are evaluated by one multi-asset check, ``checks``, after the last step, as the CLI evaluates them
+(build, check, then publish): the build is closed, the run's contract worker (``pipelines.contract_worker``)
+validates the contracts of the selected tables while this process runs the selected domain rules on it, both
+read-only, and every result is written to ``check_result`` and reported on its own check. Each check keeps its
+own name and asset in the UI. One op per check made Dagster's refresh about 2x the CLI's; one op per level of the
+graph (what Dagster makes of a multi-asset check whose checks block the assets downstream of theirs) put the
+worker's Great Expectations import on the critical path: the first contract op waited for it about 1.5 s.
 
-Error-level checks are blocking: a failure stops everything downstream, ``published_warehouse`` included, so the
-published file stays as it was. Checks read the run's private build.
+Every error-level check blocks publication, as in the CLI. A check of a mart (the assets ``published_warehouse``
+depends on) is a blocking check in Dagster's own terms, so ``published_warehouse`` waits for the ``checks`` op and
+is skipped when one fails. A check of an earlier asset cannot be (blocking the assets downstream of its asset
+would split the op by level again), so it is declared non-blocking and, when an error-level check failed, the
+``checks`` op reports every result and then fails, which skips ``published_warehouse`` just the same. In the UI
+the failed check shows on its asset's checks tab and the run as failed at ``checks``; the assets downstream of
+the checked asset were built in the run's private build, which is discarded. ``published_warehouse`` also refuses
+to publish if an error-level check of its run failed.
 """
 
 import dagster as dg
 
 from pipelines import checks as rules
 from pipelines.contracts import load_suite, previous_counts, suite_files
-from pipelines.warehouse import connect
+from pipelines.steps import STEPS
 
 from .resources import ArmsflowResource
 
@@ -44,65 +51,62 @@ def _note(armsflow: ArmsflowResource, outcomes: list[rules.Outcome]) -> None:
         tally[key] += 1
 
 
-def _selected(context: dg.AssetCheckExecutionContext) -> set[str]:
-    return {key.name for key in context.selected_asset_check_keys}
-
-
 RULES = rules.rules()
 SUITES = [load_suite(p) for p in suite_files()]
+MARTS = [s.name for s in STEPS if s.group == "marts"]  # the last steps: published_warehouse's deps
+
+
+def _spec(name: str, asset: str, description: str, error: bool) -> dg.AssetCheckSpec:
+    """Evaluated after the marts; blocking in Dagster's terms only where that blocks nothing but the publish."""
+    return dg.AssetCheckSpec(
+        name,
+        asset=asset,
+        description=description + (" An error-level check: a failure stops publication." if error else ""),
+        blocking=error and asset in MARTS,
+        additional_deps=[m for m in MARTS if m != asset],
+    )
 
 
 @dg.multi_asset_check(
-    name="domain_rules",
+    name="checks",
     specs=[
-        dg.AssetCheckSpec(r.name, asset=r.asset, description=r.description, blocking=r.severity == "error")
-        for r in RULES
+        *(_spec(r.name, r.asset, r.description, r.severity == "error") for r in RULES),
+        *(
+            _spec(
+                f"contract_{s['meta']['table']}",
+                s["meta"]["asset"],
+                f"Great Expectations suite for table {s['meta']['table']} ({len(s['expectations'])} expectations).",
+                True,
+            )
+            for s in SUITES
+        ),
     ],
     can_subset=True,
 )
-def domain_rules(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource):
-    """Every selected rule in one op over one connection (one op per rule cost ~25 ms of Dagster each)."""
-    chosen = [r for r in RULES if r.name in _selected(context)]
-    with connect(armsflow.ctx.build_path) as con:
-        outcomes = [rules.run_rule(con, r) for r in chosen]
-        rules.record(con, armsflow.ctx.run_id, outcomes)
-    _note(armsflow, outcomes)
-    for rule, outcome in zip(chosen, outcomes, strict=True):
-        yield to_check_result(outcome, rule.name, rule.asset)
-
-
-@dg.multi_asset_check(
-    name="data_contracts",
-    specs=[
-        dg.AssetCheckSpec(
-            f"contract_{s['meta']['table']}",
-            asset=s["meta"]["asset"],
-            description=f"Great Expectations suite for table {s['meta']['table']} "
-            f"({len(s['expectations'])} expectations)",
-            blocking=True,
-        )
-        for s in SUITES
-    ],
-    can_subset=True,
-)
-def data_contracts(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource):
-    """The selected suites through one GX SQL datasource in the run's worker (one per suite cost a datasource and
-    an op each)."""
-    selected = _selected(context)
+def checks(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource):
+    """The selected rules in this process and the selected suites in the run's worker, at the same time."""
+    selected = {key.name for key in context.selected_asset_check_keys}
+    chosen = [r for r in RULES if r.name in selected]
     suites = [s for s in SUITES if f"contract_{s['meta']['table']}" in selected]
     tables = {s["meta"]["table"] for s in suites}
-    previous = previous_counts(armsflow.ctx.settings.published_path, tables)
-    outcomes = armsflow.validate_contracts(tables, previous)
-    with connect(armsflow.ctx.build_path) as con:
-        rules.record(con, armsflow.ctx.run_id, outcomes)
-    _note(armsflow, outcomes)
+    previous = previous_counts(armsflow.ctx.settings.published_path, tables) if tables else {}
+    found, validated = armsflow.run_checks(chosen, tables, previous)
+    _note(armsflow, found + validated)
+    for rule, outcome in zip(chosen, found, strict=True):
+        yield to_check_result(outcome, rule.name, rule.asset)
     for suite in suites:
         name = f"contract_{suite['meta']['table']}"
-        mine = [o for o in outcomes if o.check_name in (name, f"{name}_warnings")]
+        mine = [o for o in validated if o.check_name in (name, f"{name}_warnings")]
         errors = [o for o in mine if o.severity == "error"] or mine
         worst = next((o for o in errors if not o.passed), errors[0])
         warnings = " | ".join(o.sample for o in mine if o.severity == "warn" and not o.passed)
         yield to_check_result(worst, name, suite["meta"]["asset"], **({"warnings": warnings} if warnings else {}))
+    failed = sorted({o.check_name for o in found + validated if o.blocking_failure})
+    if failed:  # after every result is reported, so the UI shows each failed check on its asset
+        raise dg.Failure(
+            description=f"{len(failed)} error-level check(s) failed: {', '.join(failed)}; the build is not published",
+            allow_retries=False,
+        )
 
 
-asset_checks = [domain_rules, data_contracts]
+asset_checks = [checks]

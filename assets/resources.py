@@ -14,14 +14,16 @@ from contextlib import ExitStack
 from datetime import datetime, timezone
 
 import dagster as dg
+import duckdb
 from pydantic import PrivateAttr
 
-from pipelines.checks import Outcome
+from pipelines import checks
+from pipelines.checks import Outcome, Rule
 from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
-from pipelines.warehouse import connect, held, released
+from pipelines.warehouse import MEMORY_LIMIT, connect, held, released
 
 
 class ArmsflowResource(dg.ConfigurableResource):
@@ -108,19 +110,37 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._worker.close()
             self._worker = None
 
-    def validate_contracts(self, tables: set[str], previous: dict[str, int]) -> list[Outcome]:
-        """The suites of ``tables`` against the run's build: in the worker, or in-process if it failed."""
-        if self._worker is not None:
-            try:
-                with released(self.ctx.build_path):  # the child opens it read-only, so this process lets go
-                    return self._worker.validate(self.ctx.build_path, tables, previous)
-            except (RuntimeError, OSError, ValueError) as exc:
-                self.ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
-                self._close_worker()
-        from pipelines.contracts import run_contracts
+    def run_checks(
+        self, chosen: list[Rule], tables: set[str], previous: dict[str, int]
+    ) -> tuple[list[Outcome], list[Outcome]]:
+        """The ``chosen`` domain rules and the suites of ``tables`` against the run's build, recorded in it: as the
+        CLI run does, the build is closed while the worker validates it and this process runs the rules on it
+        meanwhile (both read-only); without a worker, or if it fails, the contracts are validated in-process."""
+        ctx = self.ctx
+        found, validated = None, None
+        if tables and self._worker is not None:
+            with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only
+                try:
+                    self._worker.send(ctx.build_path, tables, previous)
+                    config = {"memory_limit": MEMORY_LIMIT}
+                    with duckdb.connect(str(ctx.build_path), read_only=True, config=config) as con:
+                        found = [checks.run_rule(con, r) for r in chosen]
+                    validated = self._worker.result()
+                except (RuntimeError, OSError, ValueError) as exc:
+                    ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
+                    self._close_worker()
+                except BaseException:
+                    self._close_worker()  # its answer would be read by the wrong request
+                    raise
+        with connect(ctx.build_path) as con:
+            if found is None:
+                found = [checks.run_rule(con, r) for r in chosen]
+            if tables and validated is None:
+                from pipelines.contracts import run_contracts
 
-        with connect(self.ctx.build_path) as con:
-            return run_contracts(con, previous, tables)
+                validated = run_contracts(con, previous, tables)
+            checks.record(con, ctx.run_id, found + (validated or []))
+        return found, validated or []
 
 
 def _evaluates_contracts(run: dg.DagsterRun | None) -> bool:

@@ -1,8 +1,8 @@
 """Assets from the step declarations in ``pipelines.steps``: raw -> staging -> warehouse -> marts -> publish.
 
 Each asset runs the same ``execute_step`` as the CLI against the run's private build. ``published_warehouse``
-materialises only if every blocking check upstream passed, and publishes
-the build with one atomic rename.
+materialises only if every blocking check upstream passed (and no error-level check of the run failed), and
+publishes the build with one atomic rename.
 """
 
 import dagster as dg
@@ -51,6 +51,8 @@ step_assets = [_asset_for(s) for s in ordered(STEPS)]
 )
 def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
     ctx, record = armsflow.ctx, armsflow.record
+    if record.get("checks", {}).get("blocking_failures"):  # a check evaluated in this run failed: never publish
+        raise dg.Failure(description="an error-level check of this run failed; the build is not published")
     record["payloads"] = payloads_landed(ctx)
     record["published"] = True
     with connect(ctx.build_path) as con:

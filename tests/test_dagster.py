@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -117,6 +118,38 @@ def test_a_blocking_failure_stops_publication(home, tmp_path, monkeypatch):
     assert "membership" in materialized and "published_warehouse" not in materialized
     assert not (home / "warehouse.duckdb").exists()
     assert not list((home / "build").glob("*")), "the failed run's build (held open during the run) is left behind"
+
+
+def test_a_failed_contract_on_an_early_table_stops_publication(home, tmp_path, monkeypatch):
+    """A contract of an asset with steps downstream of it (entity) is checked after the last step, as in the CLI:
+    the steps after it are built in the private build, the failed check shows on its asset, nothing is published."""
+    ref = tmp_path / "reference"
+    shutil.copytree(CONTRACTS_DIR / "reference", ref)
+    with (CONTRACTS_DIR / "reference" / "entities.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if row["entity_id"] == "X-TRNC":  # not a COW state: no COW code, so no alliance data meets this one
+            row["cow_code"] = "1000"  # the entity contract allows 2..999
+    with (ref / "entities.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("ARMSFLOW_REFERENCE_DIR", str(ref))
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert {n for n, e in failed.items() if e.severity == dg.AssetCheckSeverity.ERROR} == {"contract_entity"}
+    assert failed["contract_entity"].asset_key == dg.AssetKey("entity")
+    assert "cow_code" in failed["contract_entity"].metadata["sample"].value
+    assert result.get_step_success_events() and "checks" not in {e.step_key for e in result.get_step_success_events()}
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    assert "mart_transfer_enriched" in materialized and "published_warehouse" not in materialized
+    assert not (home / "warehouse.duckdb").exists()
+    last = json.loads((home / "runs.jsonl").read_text().splitlines()[-1])  # the refused run's record
+    assert last["published"] is False and last["checks"]["blocking_failures"] == 1
+    assert not list((home / "build").glob("*"))
 
 
 def test_sensor_requests_runs_for_changed_sources_only(home, baseline_home):
