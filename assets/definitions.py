@@ -20,6 +20,12 @@ defs = dg.Definitions(
     jobs=jobs,
     schedules=schedules,
     sensors=[source_change_sensor],
-    resources={"armsflow": ArmsflowResource(mode=dg.EnvVar("ARMSFLOW_MODE").get_value("replay"))},
+    resources={
+        "armsflow": ArmsflowResource(mode=dg.EnvVar("ARMSFLOW_MODE").get_value("replay")),
+        # The assets hand nothing to each other (each step reads and writes the run's build): no output is stored,
+        # so the in-memory IO manager, instead of the default filesystem one (which imports fsspec and
+        # universal_pathlib, ~0.1 s of every run's start).
+        "io_manager": dg.mem_io_manager,
+    },
     executor=dg.in_process_executor,
 )

@@ -33,7 +33,6 @@ def _asset_for(step: Step) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, armsflow: ArmsflowResource) -> dg.MaterializeResult:
         result = run_step(step, armsflow.ctx)
-        context.log.info(f"{step.name}: {result}")
         armsflow.record.setdefault("counts", {})[step.name] = {k: v for k, v in result.items() if k != "unresolved"}
         return dg.MaterializeResult(metadata=_metadata(result))
 
