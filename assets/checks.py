@@ -22,6 +22,7 @@ import dagster as dg
 
 from pipelines import checks as rules
 from pipelines.contracts import load_suite, previous_counts, suite_files
+from pipelines.runner import check_counts
 from pipelines.steps import STEPS
 
 from .resources import ArmsflowResource
@@ -42,13 +43,6 @@ def to_check_result(outcome: rules.Outcome, check_name: str, asset: str, **extra
             **extra,
         },
     )
-
-
-def _note(armsflow: ArmsflowResource, outcomes: list[rules.Outcome]) -> None:
-    tally = armsflow.record.setdefault("checks", {"passed": 0, "blocking_failures": 0, "warnings": 0})
-    for o in outcomes:
-        key = "passed" if o.passed else ("blocking_failures" if o.severity == "error" else "warnings")
-        tally[key] += 1
 
 
 RULES = rules.rules()
@@ -91,7 +85,7 @@ def checks(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource):
     tables = {s["meta"]["table"] for s in suites}
     previous = previous_counts(armsflow.ctx.settings.published_path, tables) if tables else {}
     found, validated = armsflow.run_checks(chosen, tables, previous)
-    _note(armsflow, found + validated)
+    armsflow.record["checks"] = check_counts(found + validated)  # as the CLI's run record has them
     for rule, outcome in zip(chosen, found, strict=True):
         yield to_check_result(outcome, rule.name, rule.asset)
     for suite in suites:

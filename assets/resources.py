@@ -22,6 +22,7 @@ from pipelines.checks import Outcome, Rule
 from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
+from pipelines.runner import flush_bookkeeping
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
 from pipelines.warehouse import MEMORY_LIMIT, connect, held, released
 
@@ -62,6 +63,7 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
+        self._ctx.deferred = []  # as in the CLI run: lineage and digests written once, before the checks
         # As in the CLI run: one database for the run's ops (the in-process executor runs them in this process),
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
         self._held = ExitStack()
@@ -110,6 +112,10 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._worker.close()
             self._worker = None
 
+    def flush_bookkeeping(self) -> None:
+        """Write the lineage and input digests the steps so far deferred (the checks read the lineage)."""
+        flush_bookkeeping(self.ctx)
+
     def run_checks(
         self, chosen: list[Rule], tables: set[str], previous: dict[str, int]
     ) -> tuple[list[Outcome], list[Outcome]]:
@@ -117,6 +123,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         CLI run does, the build is closed while the worker validates it and this process runs the rules on it
         meanwhile (both read-only); without a worker, or if it fails, the contracts are validated in-process."""
         ctx = self.ctx
+        self.flush_bookkeeping()
         found, validated = None, None
         if tables and self._worker is not None:
             with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only

@@ -54,6 +54,7 @@ def published_warehouse(armsflow: ArmsflowResource) -> dg.MaterializeResult:
         raise dg.Failure(description="an error-level check of this run failed; the build is not published")
     record["payloads"] = payloads_landed(ctx)
     record["published"] = True
+    armsflow.flush_bookkeeping()  # done by the checks already, unless this run selected none
     with connect(ctx.build_path) as con:
         write_build_info(con, ctx.settings, ctx.run_id)  # so the next CLI refresh can tell it has nothing to do
     write_run_table(ctx, record)
