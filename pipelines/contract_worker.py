@@ -5,9 +5,9 @@ pandas) and the suites themselves under 1 s. In the run's own process that impor
 on a side thread, competes with it for the GIL; in a child it runs on the other core while the build works.
 If the child fails for any reason the run validates in-process instead, so contracts never go unchecked.
 
-One worker serves both executors. The CLI sends one request after the build (``send``, then ``result`` once the
-domain rules ran); a Dagster run sends one per contract op (``validate``), since Dagster splits a blocking
-multi-asset check by graph level. Each request is one JSON line (the build file, the tables to validate or null
+One worker serves both executors, the same way: a CLI run and a Dagster run (its ``checks`` op, after the last
+step) each send one request after the build (``send``, then ``result`` once the domain rules ran in the run's
+process). Each request is one JSON line (the build file, the tables to validate or null
 for all, the previous row counts); the child opens the build read-only (the run has let go of it by then),
 validates and answers one JSON line, ``{"outcomes": [...]}`` or ``{"error": "..."}``, on a private copy of its
 stdout so nothing a library prints can garble it. Its stderr goes to a temp file, so a full pipe cannot hang it.
