@@ -187,3 +187,17 @@ def test_jobs_run_in_process_one_writer_at_a_time():
     assert job.tags.get("armsflow/writer") == "home"
     yaml_text = (Path(__file__).parent.parent / "assets" / "dagster.yaml").read_text()
     assert "armsflow/writer" in yaml_text and "limit: 1" in yaml_text
+
+
+def test_every_check_is_evaluated_in_one_op_after_the_last_step():
+    """One op for every check, downstream of every mart and upstream of the publish: the contract worker then
+    has the whole build to import Great Expectations in (one op per graph level made the first contract op wait)."""
+    job = defs.resolve_job_def("refresh")
+    nodes = set(job.graph.node_names())
+    assert "checks" in nodes and not {n for n in nodes if n.startswith("checks_")}
+    structure = job.graph.dependency_structure
+    upstream = structure.input_to_upstream_outputs_for_node("checks")
+    marts = {s.name for s in STEPS if s.group == "marts"}
+    assert marts <= {o.node.name for outputs in upstream.values() for o in outputs}
+    downstream = structure.output_to_downstream_inputs_for_node("checks")
+    assert {i.node.name for inputs in downstream.values() for i in inputs} == {"published_warehouse"}
