@@ -84,10 +84,12 @@ def checks(context: dg.AssetCheckExecutionContext, armsflow: ArmsflowResource):
     suites = [s for s in SUITES if f"contract_{s['meta']['table']}" in selected]
     tables = {s["meta"]["table"] for s in suites}
     previous = previous_counts(armsflow.ctx.settings.published_path, tables) if tables else {}
-    found, validated = armsflow.run_checks(chosen, tables, previous)
-    armsflow.record["checks"] = check_counts(found + validated)  # as the CLI's run record has them
-    for rule, outcome in zip(chosen, found, strict=True):
+    results = armsflow.run_checks(chosen, tables, previous)
+    found = next(results)
+    for rule, outcome in zip(chosen, found, strict=True):  # reported while the worker validates
         yield to_check_result(outcome, rule.name, rule.asset)
+    validated = next(results)
+    armsflow.record["checks"] = check_counts(found + validated)  # as the CLI's run record has them
     for suite in suites:
         name = f"contract_{suite['meta']['table']}"
         mine = [o for o in validated if o.check_name in (name, f"{name}_warnings")]

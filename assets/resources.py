@@ -10,6 +10,7 @@ Expectations overlaps the build on the other core.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime, timezone
 
@@ -116,12 +117,12 @@ class ArmsflowResource(dg.ConfigurableResource):
         """Write the lineage and input digests the steps so far deferred (the checks read the lineage)."""
         flush_bookkeeping(self.ctx)
 
-    def run_checks(
-        self, chosen: list[Rule], tables: set[str], previous: dict[str, int]
-    ) -> tuple[list[Outcome], list[Outcome]]:
-        """The ``chosen`` domain rules and the suites of ``tables`` against the run's build, recorded in it: as the
-        CLI run does, the build is closed while the worker validates it and this process runs the rules on it
-        meanwhile (both read-only); without a worker, or if it fails, the contracts are validated in-process."""
+    def run_checks(self, chosen: list[Rule], tables: set[str], previous: dict[str, int]) -> Iterator[list[Outcome]]:
+        """The outcomes of the ``chosen`` domain rules, then those of the suites of ``tables``, against the run's
+        build; both are recorded in it before the second. As in the CLI run, the build is closed while the worker
+        validates it and this process runs the rules on it meanwhile (both read-only); the rules' outcomes come
+        out while the worker is still at work, so the op reports them (a few Dagster events each) meanwhile.
+        Without a worker, or if it fails, the contracts are validated in-process."""
         ctx = self.ctx
         self.flush_bookkeeping()
         found, validated = None, None
@@ -132,6 +133,7 @@ class ArmsflowResource(dg.ConfigurableResource):
                     config = {"memory_limit": MEMORY_LIMIT}
                     with duckdb.connect(str(ctx.build_path), read_only=True, config=config) as con:
                         found = [checks.run_rule(con, r) for r in chosen]
+                    yield found
                     validated = self._worker.result()
                 except (RuntimeError, OSError, ValueError) as exc:
                     ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
@@ -142,12 +144,13 @@ class ArmsflowResource(dg.ConfigurableResource):
         with connect(ctx.build_path) as con:
             if found is None:
                 found = [checks.run_rule(con, r) for r in chosen]
+                yield found
             if tables and validated is None:
                 from pipelines.contracts import run_contracts
 
                 validated = run_contracts(con, previous, tables)
             checks.record(con, ctx.run_id, found + (validated or []))
-        return found, validated or []
+        yield validated or []
 
 
 def _evaluates_contracts(run: dg.DagsterRun | None) -> bool:
