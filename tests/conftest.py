@@ -96,24 +96,30 @@ def run_refresh(home: Path, *args: str) -> Path:
     return home
 
 
-def shared_build(tmp_path_factory, *args: str) -> Path:
-    """The home `armsflow refresh ARGS` publishes from the bundled data, built once per test session and shared
-    by the xdist workers (the first one to ask builds it under a file lock, the other waits and reuses it; the cache
-    lives in this session's base temp directory, so each session builds afresh). Read it, never change it."""
+def shared(tmp_path_factory, key: str, build) -> Path:
+    """What `build(folder)` leaves in folder, built once per test session and shared by the xdist workers (the first
+    one to ask builds it under a file lock, the other waits and reuses it; the cache lives in this session's base temp
+    directory, so each session builds afresh). Read it, or copy it (shutil.copytree) to change it."""
     base = tmp_path_factory.getbasetemp()
     root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # shared by this session's workers
-    key = "refresh" + "".join(a.replace("-", "_") for a in args)
     cache = root / f"shared-{key}"
     with open(root / f"shared-{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (cache / "built").exists():
                 shutil.rmtree(cache, ignore_errors=True)  # a build that failed part way
-                run_refresh(cache / "home", *args)
+                cache.mkdir()
+                build(cache)
                 (cache / "built").touch()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return cache / "home"
+    return cache
+
+
+def shared_build(tmp_path_factory, *args: str) -> Path:
+    """The home `armsflow refresh ARGS` publishes from the bundled data, built once per test session (`shared`)."""
+    key = "refresh" + "".join(a.replace("-", "_") for a in args)
+    return shared(tmp_path_factory, key, lambda folder: run_refresh(folder / "home", *args)) / "home"
 
 
 def refreshed_home(tmp_path_factory, name: str, *args: str):
