@@ -3,6 +3,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,21 @@ def pytest_xdist_make_scheduler(config, log):
 
     config.option.loadscopereorder = False
     return OneWorkerModules(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With ARMSFLOW_TEST_TIMELINE=FILE, each test appends `worker start end nodeid` (setup to teardown, epoch
+    seconds) to FILE: where a `-n 2` run leaves a worker idle, and what runs last."""
+    timeline = os.environ.get("ARMSFLOW_TEST_TIMELINE")
+    start = time.time()
+    try:
+        return (yield)
+    finally:
+        if timeline:
+            with open(timeline, "a") as out:
+                worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+                out.write(f"{worker} {start:.2f} {time.time():.2f} {item.nodeid}\n")
 
 
 @pytest.fixture

@@ -44,9 +44,11 @@ def graphql(url: str, query: str, variables: dict | None = None) -> dict:
 
 
 @pytest.fixture(scope="module")
-def webserver(tmp_path_factory):
+def webserver(tmp_path_factory, request):
     """`dagster dev` in the repository (no -w/-m: it reads [tool.dagster] in pyproject.toml, which names the code
-    location "armsflow"), with its own DAGSTER_HOME and ARMSFLOW_HOME; (url, root) with the home at root/home."""
+    location "armsflow"), with its own DAGSTER_HOME and ARMSFLOW_HOME; (url, root) with the home at root/home.
+    While it starts, the session's contracts_home (the CLI's warehouse, compared with in the first test) is built
+    or reused, instead of after."""
     root = tmp_path_factory.mktemp("dagster_ui")
     (root / "dagster").mkdir()
     port = free_port()
@@ -62,6 +64,7 @@ def webserver(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        request.getfixturevalue("contracts_home")
         deadline = time.time() + 180
         while time.time() < deadline:
             if proc.poll() is not None:
