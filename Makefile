@@ -24,8 +24,10 @@ run: install
 	$(BIN)/armsflow query "$(ANSWER)"
 	@echo "\nNext: $(BIN)/armsflow --help  (or: source $(BIN)/activate, then armsflow status)"
 
-# Both cores; the tests marked `slow` start first and a module with a costly module fixture (server, browser, lake)
-# stays on one worker (tests/conftest.py). test-fast: no subprocess, server or browser (seconds).
+# Both cores; the longest units start first on the two workers: the DuckLake module (PostgreSQL), the Dagster
+# webserver module (`dagster dev`, two runs, Chromium) and the dashboard module (Streamlit, Chromium) each stay on one
+# worker, then the whole SIPRI register and the other long tests (tests/conftest.py); warehouses that tests only read
+# are built once per session and copied. test-fast: no subprocess, server or browser (seconds).
 # Everything but the slow ones: $(BIN)/python -m pytest -q -n 2 -m "not slow"
 test: install
 	$(BIN)/python -m pytest -q -n 2

@@ -3,43 +3,64 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 # Modules whose module-scoped fixture is a server, browser or lake worth starting once: under `-n 2` all their
 # tests go to one worker. (xdist's own `--dist loadgroup` cannot do this under pytest 9: xdist 3.8 renames
-# `item._nodeid`, which pytest 9 no longer reads, so its groups are silently ignored.)
-ONE_WORKER_MODULES = ("tests/test_ducklake.py", "tests/test_browser_dashboard.py")
+# `item._nodeid`, which pytest 9 no longer reads, so its groups are silently ignored.) Listed longest first: they are
+# collected (and handed out) in this order, ahead of everything else, so the two longest start at once on the two
+# workers and the short tests fill in around them to the end.
+ONE_WORKER_MODULES = (
+    "tests/test_ducklake.py",  # PostgreSQL, a refresh publishing to the lake, readers and publishers in processes
+    "tests/test_browser_dagster.py",  # `dagster dev`, two runs, Chromium
+    "tests/test_browser_dashboard.py",  # Streamlit and Chromium
+)
 
 
-# Single tests that took 7 s or more of a `make test` run (pytest --durations, 2026-11-26, 2 cores) without being
-# `slow`: collected right after the slow ones, so that the short tests fill the gaps at the end of the run instead
+# Single tests that took 8 s or more of a `make test` run (pytest --durations, 2026-11-26, 2 cores, load 8), longest
+# first: collected right after the modules above, so that the short tests fill the gaps at the end of the run instead
 # of one of these starting last on one worker while the other has nothing left. Only the order depends on this list.
 START_EARLY = (
-    "tests/test_runs.py::test_twenty_readers_during_a_refresh_never_fail",
+    "tests/test_sipri_register_2024.py::test_whole_2024_register_loads_and_reconciles",
     "tests/test_history.py::test_release_switches_back_and_forth",
-    "tests/test_tiv_reconcile.py::test_disagreeing_table_warns_then_serves_a_legacy_export",
-    "tests/test_reuse.py::test_contracts_of_kept_tables_are_carried_only_after_they_passed",
-    "tests/test_dagster.py::test_materialising_everything_gives_the_cli_warehouse",
+    "tests/test_runs.py::test_twenty_readers_during_a_refresh_never_fail",
+    "tests/test_history.py::test_noop_refresh_touches_nothing_and_force_rebuilds",
     "tests/test_import.py::test_import_replaces_sipri_and_keeps_the_rest",
+    "tests/test_gate.py::test_a_negative_tiv",
+    "tests/test_dagster.py::test_materialising_everything_gives_the_cli_warehouse",
+    "tests/test_tiv_reconcile.py::test_disagreeing_table_warns_then_serves_a_legacy_export",
+    "tests/test_overhead.py::test_the_contract_worker_answers_as_in_process_validation",
+    "tests/test_reuse.py::test_contracts_of_kept_tables_are_carried_only_after_they_passed",
+    "tests/test_dagster.py::test_a_blocking_failure_stops_publication",
     "tests/test_runs.py::test_wait_queues_the_second_writer",
     "tests/test_live.py::test_country_year_tiv_is_zero_only_where_figures_exist",
-    "tests/test_overhead.py::test_the_contract_worker_answers_as_in_process_validation",
+    "tests/test_live.py::test_live_sipri_loads_exactly_what_is_served",
+    "tests/test_history.py::test_legacy_releases_matched_by_rule_with_ambiguity",
+    "tests/test_runs.py::test_kill_9_at_any_moment_leaves_the_published_file_intact[publish]",
     "tests/test_overhead.py::test_deferred_modules_load_when_used",
+    "tests/test_history_sql.py::test_upgraded_home_sees_unchanged_deals_unchanged",
+    "tests/test_runs.py::test_concurrent_writers_never_publish_a_mixed_warehouse[0.0]",
+    "tests/test_runs.py::test_concurrent_writers_never_publish_a_mixed_warehouse[1.5]",
+    "tests/test_runs.py::test_refresh_after_import_keeps_the_import",
+    "tests/test_runs.py::test_two_refreshes_at_once_one_does_the_work",
 )
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `slow` (a whole `dagster dev`, a browser, PostgreSQL, the whole SIPRI register) are collected
-    first, then the long single tests of START_EARLY, in a stable order otherwise, so that under `make test`
-    (`-n 2`) they start early on both workers instead of ending up serialised at the tail of the run. Every worker
-    computes the same order, as xdist requires."""
+    """The ONE_WORKER_MODULES are collected first (in that order), then the long single tests of START_EARLY, then
+    the rest in a stable order, so that under `make test` (`-n 2`) the long ones start early on both workers instead
+    of ending up serialised at the tail of the run. Every worker computes the same order, as xdist requires."""
+    first = {module: i for i, module in enumerate(ONE_WORKER_MODULES)}
     early = {nodeid: i for i, nodeid in enumerate(START_EARLY)}
 
     def key(item):
-        slow = item.get_closest_marker("slow") is not None
-        return (not slow, early.get(item.nodeid, len(early)) if not slow else 0)
+        module = item.nodeid.split("::", 1)[0]
+        if module in first:
+            return (0, first[module])
+        return (1, early.get(item.nodeid, len(early)))
 
     items.sort(key=key)
 
@@ -47,7 +68,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """`-n N` (xdist's default `--dist load`): tests are handed out one at a time in collection order, as by xdist's
-    load scheduler, except that each of ONE_WORKER_MODULES is one unit of work (handed out first, largest first)."""
+    load scheduler, except that each of ONE_WORKER_MODULES is one unit of work; units go out in collection order
+    (not xdist's default of most tests first), so the order above decides which start first."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -57,7 +79,23 @@ def pytest_xdist_make_scheduler(config, log):
             module = nodeid.split("::", 1)[0]
             return module if module in ONE_WORKER_MODULES else nodeid
 
+    config.option.loadscopereorder = False
     return OneWorkerModules(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With ARMSFLOW_TEST_TIMELINE=FILE, each test appends `worker start end nodeid` (setup to teardown, epoch
+    seconds) to FILE: where a `-n 2` run leaves a worker idle, and what runs last."""
+    timeline = os.environ.get("ARMSFLOW_TEST_TIMELINE")
+    start = time.time()
+    try:
+        return (yield)
+    finally:
+        if timeline:
+            with open(timeline, "a") as out:
+                worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+                out.write(f"{worker} {start:.2f} {time.time():.2f} {item.nodeid}\n")
 
 
 @pytest.fixture
@@ -81,24 +119,30 @@ def run_refresh(home: Path, *args: str) -> Path:
     return home
 
 
-def shared_build(tmp_path_factory, *args: str) -> Path:
-    """The home `armsflow refresh ARGS` publishes from the bundled data, built once per test session and shared
-    by the xdist workers (the first one to ask builds it under a file lock, the other waits and reuses it; the cache
-    lives in this session's base temp directory, so each session builds afresh). Read it, never change it."""
+def shared(tmp_path_factory, key: str, build) -> Path:
+    """What `build(folder)` leaves in folder, built once per test session and shared by the xdist workers (the first
+    one to ask builds it under a file lock, the other waits and reuses it; the cache lives in this session's base temp
+    directory, so each session builds afresh). Read it, or copy it (shutil.copytree) to change it."""
     base = tmp_path_factory.getbasetemp()
     root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # shared by this session's workers
-    key = "refresh" + "".join(a.replace("-", "_") for a in args)
     cache = root / f"shared-{key}"
     with open(root / f"shared-{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (cache / "built").exists():
                 shutil.rmtree(cache, ignore_errors=True)  # a build that failed part way
-                run_refresh(cache / "home", *args)
+                cache.mkdir()
+                build(cache)
                 (cache / "built").touch()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return cache / "home"
+    return cache
+
+
+def shared_build(tmp_path_factory, *args: str) -> Path:
+    """The home `armsflow refresh ARGS` publishes from the bundled data, built once per test session (`shared`)."""
+    key = "refresh" + "".join(a.replace("-", "_") for a in args)
+    return shared(tmp_path_factory, key, lambda folder: run_refresh(folder / "home", *args)) / "home"
 
 
 def refreshed_home(tmp_path_factory, name: str, *args: str):

@@ -3,6 +3,9 @@
 query:   run SQL statements on readers (latest, at a snapshot, as of a time) and print the rows as JSON.
 watch:   until a stop file appears, read three table counts in one statement, print every distinct tuple seen.
 publish: publish a build file, print {"snapshot": n} or {"error": message}.
+serve:   answer one JSON request per stdin line ({"command": ..., "args": ...}, any command above but serve and
+         watch) with one JSON line on stdout, until stdin closes: one reader process for a whole test module, every
+         request on fresh connections, as a separate process would make them.
 """
 
 from __future__ import annotations
@@ -48,5 +51,18 @@ def main(command: str, args: dict) -> dict:
     raise SystemExit(f"unknown command {command}")
 
 
+def serve() -> None:
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            answer = main(request["command"], request["args"])
+        except Exception as exc:  # reported to the test, which fails on it; the process keeps serving
+            answer = {"exception": f"{type(exc).__name__}: {exc}"}
+        print(json.dumps(answer, default=str), flush=True)
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], json.loads(sys.argv[2])), default=str))
+    if sys.argv[1] == "serve":
+        serve()
+    else:
+        print(json.dumps(main(sys.argv[1], json.loads(sys.argv[2])), default=str))

@@ -70,21 +70,49 @@ def local_rows(path: Path) -> list:
         con.close()
 
 
-def second_process(command: str, **args) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.lake_proc", command, json.dumps(args, default=str)],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+class SecondProcess:
+    """Another Python process (tests/lake_proc.py serve) that reads the lake on request: started once per module,
+    each request opens fresh reader connections in it, so it sees only what PostgreSQL and the data path hold."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.lake_proc", "serve"],
+            cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def request(self, command: str, **args) -> dict:
+        self.proc.stdin.write(json.dumps({"command": command, "args": args}, default=str) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:  # the process died: its stderr says why
+            self.proc.wait(timeout=30)
+            pytest.fail(f"the second process exited with {self.proc.returncode}: {self.proc.stderr.read()[-3000:]}")
+        answer = json.loads(line)
+        assert "exception" not in answer, answer["exception"]
+        return answer
+
+    def lake_rows(self, uri: str, *views: dict) -> list:
+        """The QUERIES' rows as this process reads them: one list per view ({} is the latest snapshot)."""
+        return self.request("query", uri=uri, sql=QUERIES, views=list(views) or [{}])["rows"]
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
 
 
-def lake_rows(uri: str, *views: dict) -> list:
-    """The QUERIES' rows as another process reads them: one list per view ({} is the latest snapshot)."""
-    return second_process("query", uri=uri, sql=QUERIES, views=list(views) or [{}])["rows"]
+@pytest.fixture(scope="module")
+def elsewhere():
+    reader = SecondProcess()
+    try:
+        yield reader
+    finally:
+        reader.close()
 
 
 def test_target_configuration():
@@ -97,19 +125,19 @@ def test_target_configuration():
         parse_target("postgres:dbname=a password=secret", "/x")
 
 
-def test_refresh_publishes_to_the_configured_lake(builds, pg_cluster):
+def test_refresh_publishes_to_the_configured_lake(builds, pg_cluster, elsewhere):
     uri = pg_cluster.uri("cli")
     [latest, _initial] = list_snapshots(uri)
     assert "-cli-" in latest["run_id"] and latest["releases"] == builds["releases"]
     deals = duckdb.connect(str(builds["a"]), read_only=True).execute("SELECT count(*) FROM deal").fetchall()[0][0]
     assert set(latest["rows"]) == set(builds["tables"]) and latest["rows"]["deal"] == deals
-    assert lake_rows(uri) == [local_rows(builds["a"])]
+    assert elsewhere.lake_rows(uri) == [local_rows(builds["a"])]
 
 
-def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, tmp_path):
+def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, elsewhere, tmp_path):
     uri = pg_cluster.createdb("travel")
     first = publish_to_ducklake(builds["a"], uri, str(tmp_path / "data"), "run-1", builds["releases"], builds["tables"])
-    assert lake_rows(uri) == [local_rows(builds["a"])]
+    assert elsewhere.lake_rows(uri) == [local_rows(builds["a"])]
     second = publish_to_ducklake(
         builds["b"], uri, str(tmp_path / "data"), "run-2", builds["releases"], builds["tables"]
     )
@@ -123,14 +151,14 @@ def test_publish_read_elsewhere_and_time_travel(builds, pg_cluster, tmp_path):
     first_commit = snapshots[1]["snapshot_time"]  # as of the first run's commit time: the first state
     a, b = local_rows(builds["a"]), local_rows(builds["b"])
     assert a != b
-    assert lake_rows(uri, {}, {"at_snapshot": first}, {"as_of": first_commit}) == [b, a, a]
+    assert elsewhere.lake_rows(uri, {}, {"at_snapshot": first}, {"as_of": first_commit}) == [b, a, a]
     done = maintain_lake(uri, keep_days=0, grace_days=0)  # expire all but the current snapshot, drop their files
     files_of_first = sum(1 for n in snapshots[1]["rows"].values() if n)  # one Parquet file per non-empty table
     assert done["snapshots_expired"] == 2 and done["old_files_deleted"] == files_of_first
     assert [s["run_id"] for s in list_snapshots(uri)] == ["run-2"]
     with pytest.raises(LakeError, match="could not open the catalog"):
         connect_reader(uri, at_snapshot=first)
-    assert lake_rows(uri) == [b]
+    assert elsewhere.lake_rows(uri) == [b]
 
 
 def test_readers_during_publishes_see_whole_snapshots(builds, pg_cluster, tmp_path):
@@ -171,7 +199,7 @@ def test_readers_during_publishes_see_whole_snapshots(builds, pg_cluster, tmp_pa
         assert len(seen) == 2, f"a reader did not see both snapshots: {seen}"
 
 
-def test_postgres_stopped_mid_publish(builds, pg_cluster, tmp_path):
+def test_postgres_stopped_mid_publish(builds, pg_cluster, elsewhere, tmp_path):
     uri = pg_cluster.createdb("outage")
     data = str(tmp_path / "data")
     first = publish_to_ducklake(builds["a"], uri, data, "before", {}, builds["tables"])
@@ -189,9 +217,9 @@ def test_postgres_stopped_mid_publish(builds, pg_cluster, tmp_path):
         pg_cluster.start()
     assert stopped and "Nothing of this run was published" in str(failure.value)
     assert list_snapshots(uri)[0]["snapshot_id"] == first
-    assert lake_rows(uri) == [local_rows(builds["a"])]
+    assert elsewhere.lake_rows(uri) == [local_rows(builds["a"])]
     second = publish_to_ducklake(builds["b"], uri, data, "after", {}, builds["tables"])
-    assert second == first + 1 and lake_rows(uri) == [local_rows(builds["b"])]
+    assert second == first + 1 and elsewhere.lake_rows(uri) == [local_rows(builds["b"])]
 
 
 def test_unreachable_catalog_or_unwritable_path_leave_everything(builds, pg_cluster, tmp_path, monkeypatch):
@@ -223,7 +251,7 @@ def test_unreachable_catalog_or_unwritable_path_leave_everything(builds, pg_clus
     assert list_snapshots(uri)[0]["run_id"] == "ok"
 
 
-def test_concurrent_publishers_one_wins(builds, pg_cluster, tmp_path):
+def test_concurrent_publishers_one_wins(builds, pg_cluster, elsewhere, tmp_path):
     uri = pg_cluster.createdb("race")
     data = str(tmp_path / "data")
     publish_to_ducklake(builds["a"], uri, data, "seed", {}, builds["tables"])
@@ -245,7 +273,7 @@ def test_concurrent_publishers_one_wins(builds, pg_cluster, tmp_path):
         if "error" in r:
             assert "another publisher committed first" in r["error"] and "Run the refresh again" in r["error"]
     runs = [s["run_id"] for s in list_snapshots(uri) if s["run_id"]]
-    assert len(runs) == 1 + len(wins) and lake_rows(uri) == [local_rows(builds["b"])]
+    assert len(runs) == 1 + len(wins) and elsewhere.lake_rows(uri) == [local_rows(builds["b"])]
 
 
 def test_reader_is_read_only_and_sandboxed(builds, pg_cluster, tmp_path):
@@ -270,7 +298,7 @@ def test_reader_is_read_only_and_sandboxed(builds, pg_cluster, tmp_path):
 
 
 def test_cli_query_and_status_read_the_lake(builds, pg_cluster, tmp_path):
-    from tests.cliproc import run
+    from tests.cliproc import in_process as run  # the CLI's main in this process: what it does is under test
 
     env = builds["lake"]
     [latest, _initial] = list_snapshots(env["ARMSFLOW_WAREHOUSE"])

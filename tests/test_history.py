@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import polars as pl
@@ -11,6 +12,7 @@ import pytest
 from pipelines.cli import main
 from pipelines.diff import diff_deals
 from pipelines.history import advance_versions, deals_at
+from tests.conftest import shared
 from tests.wire import API_ROWS, LEGACY_ROWS, api_response, legacy_csv
 
 # Release B of the API fixture: 71009 dropped, 71010 added, 71003 revised (numbers and TIV), USSR spelled USSR.
@@ -47,6 +49,28 @@ def _import(tmp_path, name: str, body: bytes) -> None:
     assert main(["import-sipri", str(path), "--no-contracts", "--accept-smaller"]) == 0
 
 
+@pytest.fixture(scope="session")
+def api_releases_built(baseline_home, tmp_path_factory):
+    """The baseline with the API fixture's releases A and B imported after it, built once per session; read-only."""
+
+    def build(folder):
+        shutil.copytree(baseline_home, folder / "home")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("ARMSFLOW_HOME", str(folder / "home"))
+            _import(folder, "a.json", api_response(API_ROWS))
+            _import(folder, "b.json", api_response(API_B))
+
+    return shared(tmp_path_factory, "api_releases", build) / "home"
+
+
+@pytest.fixture
+def api_releases(api_releases_built, published_home):
+    """A private copy of it in this test's ARMSFLOW_HOME (published_home, replaced), to change freely."""
+    shutil.rmtree(published_home)
+    shutil.copytree(api_releases_built, published_home)
+    return published_home
+
+
 def _diff_json(capsys, *args: str) -> dict:
     capsys.readouterr()
     assert main(["diff", "--format", "json", *args]) == 0
@@ -59,9 +83,8 @@ def _identity(result: dict) -> None:
 
 
 @pytest.mark.integration
-def test_api_releases_kept_and_diffed(published_home, tmp_path, capsys):
-    _import(tmp_path, "a.json", api_response(API_ROWS))
-    _import(tmp_path, "b.json", api_response(API_B))
+def test_api_releases_kept_and_diffed(api_releases, capsys):
+    published_home = api_releases  # the baseline, then releases A and B imported
     result = _diff_json(capsys)
     _identity(result)
     c = result["counts"]
@@ -129,9 +152,8 @@ def test_versions_extend_and_deals_at_reads_each_release():
 
 
 @pytest.mark.integration
-def test_release_switches_back_and_forth(published_home, tmp_path, capsys):
-    _import(tmp_path, "a.json", api_response(API_ROWS))
-    _import(tmp_path, "b.json", api_response(API_B))
+def test_release_switches_back_and_forth(api_releases, capsys):
+    published_home = api_releases  # the baseline, then releases A and B imported
     db = str(published_home / "warehouse.duckdb")
     with duckdb.connect(db, read_only=True) as con:
         rel_a, rel_b = [r[0] for r in con.execute("SELECT release_id FROM data_release ORDER BY 1").fetchall()[-2:]]
@@ -175,8 +197,6 @@ def test_noop_refresh_touches_nothing_and_force_rebuilds(published_home, tmp_pat
     assert read_run_log(load_settings())[-1]["outcome"] == "no-op"
     assert not (published_home / "builds").exists() or not any((published_home / "builds").iterdir())
     # a changed reference file is a reason to rebuild
-    import shutil
-
     from pipelines.config import CONTRACTS_DIR
 
     ref = tmp_path / "reference"

@@ -118,7 +118,7 @@ def test_unknown_names_are_quarantined_and_reported(home, httpserver, monkeypatc
     "change, words",
     [
         ({"sipri_status": 500}, "HTTP 500"),
-        ({"sipri_delay_s": 2.0}, "no answer within the 0.5 s timeout"),
+        ({"sipri_delay_s": 1.5}, "no answer within the 0.5 s timeout"),
         ({"sipri_body": b'{"bytes": "VHJhbnNmZXJz'}, "response is not valid JSON"),
         ({"sipri_body": b'{"bytes": "%%%"}'}, "not valid base64"),
         (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 
 from tests.cliproc import consistent, in_process, residue, run, start
+from tests.conftest import shared
 from tests.wire import LEGACY_ROWS, api_response, legacy_csv
 
 pytestmark = pytest.mark.integration
@@ -74,11 +76,22 @@ def test_two_refreshes_at_once_one_does_the_work(published_home):
     assert "another run is writing" in [r for r in log[-2:] if not r["published"]][0]["error"]
 
 
-def test_import_as_the_first_command_loads_the_users_file(tmp_path, files):
-    home = tmp_path / "fresh"
-    legacy, _ = files
-    done = in_process(home, "import-sipri", str(legacy), "--no-contracts")
-    assert done.returncode == 0, done.stderr
+@pytest.fixture(scope="session")
+def first_import(tmp_path_factory):
+    """A fresh home whose first command was `armsflow import-sipri legacy.csv --no-contracts`, built once per
+    session; read it, or copy it."""
+
+    def build(folder):
+        legacy = folder / "legacy.csv"
+        legacy.write_bytes(legacy_csv())
+        done = in_process(folder / "fresh", "import-sipri", str(legacy), "--no-contracts")
+        assert done.returncode == 0, done.stderr
+
+    return shared(tmp_path_factory, "first_import", build) / "fresh"
+
+
+def test_import_as_the_first_command_loads_the_users_file(first_import):
+    home = first_import
     state = consistent(home)
     assert state == {"deals": len(LEGACY_ROWS), "format": "legacy-export", "request": "import:legacy.csv"}
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
@@ -93,10 +106,9 @@ def test_import_as_the_first_command_loads_the_users_file(tmp_path, files):
     }
 
 
-def test_refresh_after_import_keeps_the_import(tmp_path, files):
+def test_refresh_after_import_keeps_the_import(first_import, tmp_path):
     home = tmp_path / "fresh"
-    legacy, _ = files
-    assert in_process(home, "import-sipri", str(legacy), "--no-contracts").returncode == 0
+    shutil.copytree(first_import, home)  # a copy: this test changes it
     again = in_process(home, "refresh")
     assert again.returncode == 0, again.stderr
     assert "sipri: keeping an imported file" in again.stdout
