@@ -183,10 +183,20 @@ def _match_sql(con, formats: set[str]) -> None:
         )
     for number, keys in enumerate(PASSES, start=1):
         part = ", ".join(keys)
+
+        def unique(side: str, other: str, keys: list[str] = keys, part: str = part) -> str:
+            # The deals alone in their group on this side, among the groups the other side has too: a semi join
+            # keeps whole groups, so the counts are those of the whole side, and the window sorts only the deals
+            # that can pair (a big register against a small one, or one whose deals mostly matched by key).
+            return (
+                f"(SELECT x.* FROM {side} AS x SEMI JOIN (SELECT DISTINCT {part} FROM {other}) AS g "
+                f"ON {_not_distinct(keys, 'x', 'g')} "
+                f"QUALIFY count(*) OVER (PARTITION BY {', '.join('x.' + k for k in keys)}) = 1)"
+            )
+
         con.execute(
             f"INSERT INTO _diff_pairs SELECT o.deal_key, n.deal_key, {number} "
-            f"FROM (SELECT * FROM _diff_o QUALIFY count(*) OVER (PARTITION BY {part}) = 1) AS o "
-            f"JOIN (SELECT * FROM _diff_n QUALIFY count(*) OVER (PARTITION BY {part}) = 1) AS n "
+            f"FROM {unique('_diff_o', '_diff_n')} AS o JOIN {unique('_diff_n', '_diff_o')} AS n "
             f"ON {_not_distinct(keys, 'o', 'n')}"
         )
         con.execute(f"DELETE FROM _diff_o WHERE deal_key IN (SELECT key_from FROM _diff_pairs WHERE pass = {number})")

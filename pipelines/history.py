@@ -169,30 +169,29 @@ def advance_versions_sql(
 
     Versions still open at ``previous`` whose deal is unchanged (same key, same content hash) now end at
     ``release_id`` (an UPDATE); every other current deal starts a new version (an INSERT). Versions of deals not in
-    this release stay closed where they were. Returns the number of new versions."""
-    con.execute(  # keys and hashes only: the fields are read from ``deals`` again for the few new versions
-        "CREATE OR REPLACE TEMP TABLE _history_current AS "
-        f"SELECT deal_id AS deal_key, {content_hash_sql()} AS content_hash FROM {deals}"
-    )
-    try:
-        if previous is not None:
-            con.execute(
-                "UPDATE deal_version AS v SET valid_to_release = $release FROM _history_current AS c "
-                "WHERE v.valid_to_release = $previous AND v.deal_key = c.deal_key AND v.content_hash = c.content_hash",
-                {"release": release_id, "previous": previous},
-            )
-        return con.execute(
-            f"INSERT INTO deal_version (deal_key, valid_from_release, valid_to_release, release_label, payload_sha256, "
-            f"content_hash, source_format, {_fields_sql()}) "
-            f"SELECT c.deal_key, $release, $release, $label, d.payload_sha256, c.content_hash, d.source_format, "
-            f"{_fields_sql('d')} FROM _history_current AS c "
-            "ANTI JOIN (SELECT deal_key, content_hash FROM deal_version WHERE valid_to_release = $release) AS e "
-            "ON c.deal_key = e.deal_key AND c.content_hash = e.content_hash "
-            f"JOIN {deals} AS d ON d.deal_id = c.deal_key",
-            {"release": release_id, "label": label},
-        ).fetchone()[0]
-    finally:
-        con.execute("DROP TABLE IF EXISTS _history_current")
+    this release stay closed where they were. Returns the number of new versions.
+
+    Each deal is hashed where it is needed, in the statement that needs it: the UPDATE hashes only the deals whose
+    key has a version open at ``previous``; the INSERT only the deals it writes (after the UPDATE, a deal whose key
+    has a version ending at ``release_id`` is that version, unchanged). Before, every deal's key and hash went into a
+    temp table that the INSERT joined back to ``deals`` for the fields (10x register, first release: 2.5 CPU-s)."""
+    if previous is not None:
+        con.execute(
+            f"UPDATE deal_version AS v SET valid_to_release = $release FROM (SELECT deal_id, {content_hash_sql()} "
+            f"AS content_hash FROM {deals} SEMI JOIN (SELECT deal_key FROM deal_version "
+            "WHERE valid_to_release = $previous) AS o ON deal_id = o.deal_key) AS c "
+            "WHERE v.valid_to_release = $previous AND v.deal_key = c.deal_id AND v.content_hash = c.content_hash",
+            {"release": release_id, "previous": previous},
+        )
+    return con.execute(
+        f"INSERT INTO deal_version (deal_key, valid_from_release, valid_to_release, release_label, payload_sha256, "
+        f"content_hash, source_format, {_fields_sql()}) "
+        f"SELECT d.deal_id, $release, $release, $label, d.payload_sha256, {content_hash_sql('d')}, d.source_format, "
+        f"{_fields_sql('d')} FROM {deals} AS d "
+        "ANTI JOIN (SELECT deal_key FROM deal_version WHERE valid_to_release = $release) AS e "
+        "ON d.deal_id = e.deal_key",
+        {"release": release_id, "label": label},
+    ).fetchone()[0]
 
 
 def versions_at_sql(release_param: str = "$release") -> str:
