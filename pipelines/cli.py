@@ -41,25 +41,24 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
 
         worker = ContractWorker()  # imports GX on the other core while this process imports the pipeline
     try:
-        from .lean import without_pandas
         from .runner import run
     except BaseException:
         if worker is not None:
             worker.close()
         raise
 
-    with without_pandas():  # a run hands DuckDB no pandas object: do not let DuckDB import it (pipelines/lean.py)
-        summary = run(
-            settings,
-            command,
-            choose,
-            contracts=not args.no_contracts,
-            accept_smaller=args.accept_smaller,
-            wait=args.wait,
-            force=getattr(args, "force", True),
-            rebuild=getattr(args, "force", False),
-            worker=worker,
-        )
+    summary = run(
+        settings,
+        command,
+        choose,
+        contracts=not args.no_contracts,
+        accept_smaller=args.accept_smaller,
+        wait=args.wait,
+        force=getattr(args, "force", True),
+        rebuild=getattr(args, "force", False),
+        worker=worker,
+        lean=True,  # a run hands DuckDB no pandas object: do not let DuckDB import pandas (pipelines/lean.py)
+    )
     if summary.noop:
         from .noop import NOOP_MESSAGE
 

@@ -2,11 +2,12 @@
 
 DuckDB's Python client imports pandas (and with it numpy, dateutil, pytz) the first time a query gets a parameter,
 and on ``.pl()``, only to ask whether a value is a pandas object: 0.4-0.8 s of an import's CPU here. A run never
-hands DuckDB a pandas object (polars frames go through Arrow), so while a run command (refresh, import-*) runs,
-pandas is marked as not importable (``sys.modules["pandas"] = None``); DuckDB, pyarrow and countrycode then take
-their no-pandas paths. Great Expectations does need pandas: ``allow_pandas`` lifts the mark before GX is imported
-in this process (the in-process contract fallback, ``armsflow check``); the contract worker is its own process
-and never sees the mark. Other commands (dashboard, docs, query) never set it.
+hands DuckDB a pandas object (polars frames go through Arrow), so while a run command (refresh, import-*) builds
+(``runner.run(lean=True)``, which the CLI passes), pandas is marked as not importable
+(``sys.modules["pandas"] = None``); DuckDB, pyarrow and countrycode then take their no-pandas paths. Great
+Expectations does need pandas: ``allow_pandas`` lifts the mark before GX is imported in this process (the in-process
+contract fallback); the contract worker is its own process and never sees the mark. Other commands (check,
+dashboard, docs, query) never set it.
 """
 
 from __future__ import annotations

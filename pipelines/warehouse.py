@@ -13,11 +13,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from .config import SQL_DIR
+
+if TYPE_CHECKING:  # imported where used: a no-op refresh reaches this module but never loads polars (0.15 s)
+    import polars as pl
 
 MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), so peak RSS stays bounded at any size
 
@@ -159,4 +162,6 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str) -> None:
 
 
 def table_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    import polars as pl
+
     return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
