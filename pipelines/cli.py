@@ -7,11 +7,13 @@ and export paths import only duckdb, never Dagster, polars or Great Expectations
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NoReturn
 
 from . import dashboard, dictionary
 from .config import SOURCES, Settings, load_settings
@@ -55,6 +57,7 @@ def _run(args, settings: Settings, command: str, choose, notes: list[str]) -> in
         force=getattr(args, "force", True),
         rebuild=getattr(args, "force", False),
         worker=worker,
+        lean=True,  # a run hands DuckDB no pandas object: do not let DuckDB import pandas (pipelines/lean.py)
     )
     if summary.noop:
         from .noop import NOOP_MESSAGE
@@ -278,8 +281,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+RUN_COMMANDS = {cmd_refresh, cmd_import_sipri, cmd_import_sipri_tiv, cmd_import_alliances}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    code = _main(args)
+    if argv is None and args.func in RUN_COMMANDS:  # the program itself (not a caller in Python): leave at once
+        _leave(code)
+    return code
+
+
+def _leave(code: int) -> NoReturn:
+    """End a run command's process without the interpreter's teardown, which frees every module and the memory
+    DuckDB, polars and Arrow hold one object at a time (0.1-0.2 s of a 2 s import here). Nothing is left to tidy by
+    then: the run has closed its build and its contract worker, removed its files and released the lock (all in
+    ``finally`` blocks); only the output streams need flushing."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def _main(args) -> int:
     try:
         return args.func(args, load_settings())
     except ArmsflowError as exc:

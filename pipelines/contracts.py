@@ -62,6 +62,9 @@ def _context():
 @lru_cache(maxsize=1)
 def _build_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    from .lean import allow_pandas
+
+    allow_pandas()  # GX needs pandas: a run command marked it not importable (pipelines/lean.py)
     import great_expectations as gx
     from great_expectations.data_context import EphemeralDataContext
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -3,6 +3,7 @@
 Live fetching uses a ``requests`` session and a small retry loop (see ``fetch_one``). Replay reads
 ``recorded/<source>/index.json``: each entry is the
 request as it would be sent live, plus the file holding the response body exactly as received.
+``requests`` is imported only when fetching live (about 0.1 s that an import or replay does not need).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from .config import RECORDED_DIR, USER_AGENT, Settings
 from .errors import SourceUnavailable
+
+if TYPE_CHECKING:
+    import requests
 
 Progress = Callable[[str], None]
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -53,12 +56,16 @@ class Payload:
 
 
 def _session() -> requests.Session:
+    import requests
+
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     return session
 
 
 def _why(exc: requests.RequestException, settings: Settings) -> str:
+    import requests
+
     text = str(exc)
     if isinstance(exc, requests.Timeout) or "timed out" in text:
         return f"no answer within the {settings.timeout_s:g} s timeout"
@@ -87,6 +94,8 @@ def fetch_one(session: requests.Session, req: Request, settings: Settings, progr
     """One request with honest retries: connection errors, cut-off bodies and 429/5xx are retried, each retry
     said on stderr, every wait capped. (urllib3's Retry can neither retry a body cut after the headers nor say how
     many attempts it made, hence this small loop.)"""
+    import requests
+
     url = settings.urls[req.source] + req.path
     attempts = settings.retries + 1
     for attempt in range(1, attempts + 1):

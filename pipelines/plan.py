@@ -21,6 +21,9 @@ class Step:
     source: str | None = None
     kinds: tuple[str, ...] = ("duckdb",)
     tables: tuple[str, ...] = ()
+    # (upstream table, the query selecting all the step reads of it, or None: nothing) where that is less than the
+    # whole table; ``pipelines.reuse`` then digests the query's rows instead of the table's (see ``steps.py``).
+    reads: tuple[tuple[str, str | None], ...] = ()
 
 
 def ordered(steps: Iterable[Step]) -> list[Step]:

@@ -7,7 +7,10 @@ is stored per step in ``step_input`` when the step runs; the next run that finds
 tables in place keeps those tables instead of rebuilding them (importing a SIPRI register then leaves treaty,
 membership and alliance tables alone unless the entities they are built from changed). Every upstream table
 counts, not only those a step is thought to read, so an indirect read cannot go stale; staging tables and payloads
-count when the step lists their ``stg_``/``raw_`` step as a dependency (``pipelines/steps.py`` says so).
+count when the step lists their ``stg_``/``raw_`` step as a dependency (``pipelines/steps.py`` says so). The one
+exception is a step that declares what it reads of an upstream table (``Step.reads``, a query over it): then the
+query's rows are digested instead of the whole table (the treaty, membership, nuclear-status and alliance steps
+read only the entity rows that reference files give, so a new SIPRI name does not rebuild them).
 ``refresh --force`` rebuilds all.
 """
 
@@ -36,8 +39,21 @@ def table_digest(con, table: str, schema: str = "main") -> str:
     """Row count and the sum of row hashes: equal for equal contents in any order; one query in DuckDB."""
     if not table_exists(con, table, schema):
         return "absent"
-    count, total = con.execute(f'SELECT count(*), sum(hash(t)::HUGEINT) FROM "{schema}"."{table}" t').fetchone()
+    return _rows_digest(con, f'"{schema}"."{table}"')
+
+
+def _rows_digest(con, relation: str) -> str:
+    count, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {relation} t").fetchone()
     return f"{count}:{total}"
+
+
+def read_digest(con, table: str, query: str | None) -> str:
+    """What a step reads of an upstream table (``Step.reads``): the digest of the query's rows, with the query."""
+    if query is None:
+        return "not read"
+    if not table_exists(con, table):
+        return "absent"
+    return f"{query} -> {_rows_digest(con, f'({query})')}"
 
 
 def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dict[str, str] | None = None) -> str:
@@ -48,6 +64,7 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
     from .stages.staging import STAGED_TABLE
 
     direct = [by_name[d] for d in step.deps]
+    reads = dict(step.reads)
     batches = current_batch_ids(con)
     parts = {
         "step": step.name,
@@ -58,7 +75,11 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
             for d in direct
             if d.group == "staging" and d.source
         },
-        "tables": {t: _digest(con, t, known) for s in upstream(step, by_name) for t in s.tables},
+        "tables": {
+            t: read_digest(con, t, reads[t]) if t in reads else _digest(con, t, known)
+            for s in upstream(step, by_name)
+            for t in s.tables
+        },
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 

@@ -7,6 +7,7 @@ files are removed and its record is appended to ``runs.jsonl`` (and, when publis
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import time
 from collections.abc import Callable
@@ -236,16 +237,21 @@ def run(
     force: bool = True,
     rebuild: bool = False,
     worker=None,
+    lean: bool = False,
 ) -> RunSummary:
     """Run and publish, or raise (ChecksFailed, RunLocked, DiskError, a source's error) leaving nothing behind.
 
     ``worker``: a ``ContractWorker`` the caller started before importing the pipeline (GX's import then starts
-    earlier); it is closed here whatever happens. Without one, the run starts its own when contracts run."""
+    earlier); it is closed here whatever happens. Without one, the run starts its own when contracts run.
+    ``lean``: the caller is the program itself (the CLI): once the run is known to build, pandas is marked not
+    importable until it ends (``pipelines.lean``; not before, so a no-op refresh loads neither it nor polars)."""
     if not contracts and worker is not None:
         worker.close()
         worker = None
     try:
-        return _run(settings, command, choose_loads, contracts, accept_smaller, wait, progress, force, rebuild, worker)
+        return _run(
+            settings, command, choose_loads, contracts, accept_smaller, wait, progress, force, rebuild, worker, lean
+        )
     finally:
         if worker is not None:
             worker.close()  # a run that stopped before its build (locked, no-op, a failed start) leaves no child
@@ -262,6 +268,7 @@ def _run(
     force: bool,
     rebuild: bool,
     worker,
+    lean: bool = False,
 ) -> RunSummary:
     summary = RunSummary(run_id=new_run_id("cli"))
     started, started_at = time.perf_counter(), datetime.now(timezone.utc)
@@ -275,7 +282,7 @@ def _run(
         "seconds": 0.0,
     }
     try:
-        with run_lock(settings, summary.run_id, command, wait, progress):
+        with run_lock(settings, summary.run_id, command, wait, progress), contextlib.ExitStack() as stack:
             sweep(settings)  # a crashed run's residue goes even when there is nothing to rebuild
             summary.loads = choose_loads(settings)
             if not force and not summary.loads and unchanged(settings):
@@ -291,6 +298,10 @@ def _run(
                 )
                 return summary
             record["sources"] = sorted(summary.loads)
+            if lean:
+                from .lean import without_pandas
+
+                stack.enter_context(without_pandas())
             build, base = start_build(settings, summary.run_id)
             ctx = RunContext(settings, summary.run_id, command, build, summary.loads, progress, base, not rebuild)
             ctx.deferred = []  # lineage and digests written once after the steps (flush_bookkeeping)

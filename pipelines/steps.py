@@ -36,6 +36,20 @@ MART_DEPS = {
 }
 FILE_SOURCES = ("atop", "cow")  # landed raw, then parsed and linked together by the alliance step
 
+# What the treaty, membership, nuclear-status and alliance steps read of the entity tables (``Step.reads``: their
+# reuse digest covers these rows, not the whole tables). Names from SIPRI only add 'sipri' aliases and entities made
+# by its suffix rule (armed groups, organisations, unknowns: no dates, COW code or sovereign, and never in place of
+# a reference row), none of which these queries select, so importing a register keeps these steps' tables. Keep
+# each query in step with the code it describes: a step reading more than its query selects could be kept stale.
+UNODA_ALIASES = "SELECT raw_name, entity_id FROM entity_alias WHERE source = 'unoda'"  # treaties.source_aliases
+WIKIDATA_ALIASES = "SELECT raw_name, entity_id FROM entity_alias WHERE source = 'wikidata'"
+ENDED_ENTITIES = "SELECT entity_id, valid_to FROM entity WHERE valid_to IS NOT NULL"  # membership.treaty_intervals
+STATES_AND_TERRITORIES = (  # membership.nuclear_status and _territories_follow
+    "SELECT entity_id, kind, valid_from, valid_to, sovereign_id FROM entity "
+    "WHERE kind IN ('state', 'former_state') OR (kind = 'dependent_territory' AND sovereign_id IS NOT NULL)"
+)
+COW_CODED = "SELECT entity_id, cow_code, valid_from, valid_to FROM entity WHERE cow_code IS NOT NULL"  # cow_windows
+
 STEPS: list[Step] = [
     *(
         Step(
@@ -97,6 +111,7 @@ STEPS: list[Step] = [
         "treaties and UNODA treaty actions",
         kinds=("polars", "duckdb"),
         tables=("treaty", "organisation", "treaty_action"),
+        reads=(("entity", None), ("entity_alias", UNODA_ALIASES)),
     ),
     Step(
         "membership",
@@ -106,6 +121,7 @@ STEPS: list[Step] = [
         "treaty and alliance membership intervals; Wikidata reconciled against curated facts",
         kinds=("polars", "duckdb"),
         tables=("membership", "reconciliation", "wikidata_membership"),
+        reads=(("entity", ENDED_ENTITIES), ("entity_alias", WIKIDATA_ALIASES)),
     ),
     Step(
         "nuclear_status",
@@ -115,6 +131,7 @@ STEPS: list[Step] = [
         "nuclear status intervals derived from NPT membership and curated facts",
         kinds=("polars", "duckdb"),
         tables=("nuclear_status",),
+        reads=(("entity", STATES_AND_TERRITORIES), ("entity_alias", None)),
     ),
     Step(
         "alliance",
@@ -124,6 +141,7 @@ STEPS: list[Step] = [
         "ATOP and COW alliances and member spells linked to entities by COW code; reconciled with curated facts",
         kinds=("polars", "duckdb"),
         tables=("alliance", "alliance_member", "alliance_reconciliation", "alliance_unresolved"),
+        reads=(("entity", COW_CODED), ("entity_alias", None)),
     ),
     Step(
         "tiv_country_year",

@@ -13,11 +13,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 
 from .config import SQL_DIR
+
+if TYPE_CHECKING:  # imported where used: a no-op refresh reaches this module but never loads polars (0.15 s)
+    import polars as pl
 
 MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), so peak RSS stays bounded at any size
 
@@ -109,11 +112,14 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?", [schema, table]
-        ).fetchall()[0][0]
-    )
+    """A table (not a view) of that name in the connection's database. Looked up by name (``con.table``, well under
+    0.1 ms) rather than queried from ``duckdb_tables()`` (about 1.4 ms: it renders every table's DDL), since a run
+    asks about 100 times. A missing name is a catalog error at bind time, which leaves an open transaction usable."""
+    try:
+        con.table(f'"{schema}"."{table}"')
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -156,4 +162,6 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str) -> None:
 
 
 def table_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    import polars as pl
+
     return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())

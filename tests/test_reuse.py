@@ -4,13 +4,16 @@ same warehouse as rebuilding everything; a changed input rebuilds everything dow
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import replace
 
 import duckdb
 
-from pipelines.reuse import table_digest
-from pipelines.steps import STEPS
+from pipelines.config import load_settings
+from pipelines.reuse import input_digest, table_digest
+from pipelines.steps import STEP_BY_NAME, STEPS
 from tests import cliproc
-from tests.wire import legacy_csv
+from tests.wire import LEGACY_ROWS, legacy_csv
 
 DERIVED = sorted({t for s in STEPS for t in s.tables})
 
@@ -82,3 +85,72 @@ def test_contracts_of_kept_tables_are_carried_only_after_they_passed(published_h
     assert set(second) == set(first)  # every suite has an outcome in every run
     assert "carried over" in second["contract_mart_dyad_year"]
     assert "carried over" not in second["contract_treaty_action"]  # rebuilt, so validated again
+
+
+NOT_READING_SIPRI_NAMES = {"treaty_action", "membership", "nuclear_status", "alliance"}  # steps.py: Step.reads
+NEW_NAMES = [
+    *LEGACY_ROWS,  # and two recipients no other register here names: an armed group and an unknown (made up)
+    "Example armed group (test)*,Turkiye,2018,,4,,MILGEM,corvette,1,,2023,New,,200,800,200",
+    "unknown recipient (test),Turkiye,2019,,2,,MILGEM,corvette,1,,2023,New,,200,400,200",
+]
+
+
+def test_a_register_with_new_names_keeps_what_does_not_read_them(published_home, tmp_path):
+    """New SIPRI names change the entity tables, but only in rows the treaty, membership, nuclear-status and
+    alliance steps do not read: those are kept, and keeping them gives what rebuilding gives."""
+    home = published_home
+    before = contents(home)
+    path = tmp_path / "export.csv"
+    path.write_bytes(legacy_csv(NEW_NAMES))
+    r = cliproc.in_process(home, "import-sipri", str(path), "--accept-smaller", "--no-contracts")
+    assert r.returncode == 0, r.stderr
+    after_reuse = contents(home)
+    assert after_reuse["entity"] != before["entity"] and after_reuse["entity_alias"] != before["entity_alias"]
+    kept = reused(last_run(home))
+    assert NOT_READING_SIPRI_NAMES <= kept and "entity" not in kept and "deal" not in kept
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM entity WHERE entity_id LIKE 'NSA:example%'").fetchone() == (1,)
+
+    r = cliproc.in_process(home, "refresh", "--force", "--no-contracts")
+    assert r.returncode == 0, r.stderr
+    assert reused(last_run(home)) == set()
+    assert contents(home) == after_reuse
+
+
+def test_a_change_in_what_a_step_reads_of_the_entities_rebuilds_it(baseline_home, tmp_path):
+    """The narrowed digests still see every entity row those steps read: a changed COW code, end date, kind or
+    alias rebuilds the steps that read it; a new armed group or SIPRI alias rebuilds none of them."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(baseline_home / "warehouse.duckdb", path)
+    settings = replace(load_settings(), home=tmp_path)
+    names = sorted(NOT_READING_SIPRI_NAMES)
+
+    def digests(con) -> dict[str, str]:
+        return {n: input_digest(con, STEP_BY_NAME[n], STEP_BY_NAME, settings) for n in names}
+
+    def changed(con, *sql: str) -> set[str]:
+        con.execute("BEGIN")
+        before = digests(con)
+        for statement in sql:
+            con.execute(statement)
+        after = digests(con)
+        con.execute("ROLLBACK")
+        return {n for n in names if before[n] != after[n]}
+
+    with duckdb.connect(str(path)) as con:
+        assert not changed(
+            con,
+            "INSERT INTO entity (entity_id, name, kind) VALUES ('NSA:example-test', 'Example (test)', 'armed_group')",
+            "INSERT INTO entity_alias VALUES ('sipri', 'Example (test)*', 'NSA:example-test', 'suffix-rule')",
+            "UPDATE entity SET name = name || ' (renamed)' WHERE kind = 'organisation'",
+        )
+        assert changed(con, "UPDATE entity SET cow_code = 9999 WHERE entity_id = 'TUR'") == {"alliance"}
+        assert changed(con, "UPDATE entity SET valid_to = DATE '2030-01-01' WHERE entity_id = 'PAK'") == {
+            "alliance",
+            "membership",
+            "nuclear_status",
+        }
+        assert changed(con, "UPDATE entity SET kind = 'former_state' WHERE entity_id = 'PAK'") == {"nuclear_status"}
+        assert changed(con, "UPDATE entity SET sovereign_id = 'FRA' WHERE entity_id = 'GUM'") == {"nuclear_status"}
+        assert changed(con, "UPDATE entity_alias SET entity_id = 'IND' WHERE source = 'unoda'") == {"treaty_action"}
+        assert changed(con, "UPDATE entity_alias SET entity_id = 'IND' WHERE source = 'wikidata'") == {"membership"}
