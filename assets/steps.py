@@ -10,9 +10,11 @@ import dagster as dg
 from pipelines.noop import write_build_info
 from pipelines.plan import Step, ordered
 from pipelines.publish import publish
+from pipelines.reuse import upstream
 from pipelines.runner import execute_step as run_step
 from pipelines.runner import payloads_landed, write_run_table
-from pipelines.steps import STEPS
+from pipelines.stages.common import current_batch_ids
+from pipelines.steps import STEP_BY_NAME, STEPS
 from pipelines.warehouse import connect
 
 from .resources import ArmsflowResource
@@ -32,11 +34,33 @@ def _asset_for(step: Step) -> dg.AssetsDefinition:
         metadata={"tables": ", ".join(step.tables)} if step.tables else None,
     )
     def _asset(context: dg.AssetExecutionContext, armsflow: ArmsflowResource) -> dg.MaterializeResult:
+        _require_sources(step, armsflow, context.run.job_name)
         result = run_step(step, armsflow.ctx)
         armsflow.record.setdefault("counts", {})[step.name] = {k: v for k, v in result.items() if k != "unresolved"}
         return dg.MaterializeResult(metadata=_metadata(result))
 
     return _asset
+
+
+def _require_sources(step: Step, armsflow: ArmsflowResource, job: str) -> None:
+    """A step reads the current data of each source upstream of it. The CLI loads a source the home has never
+    published whatever ``--source`` says; a Dagster job runs only the assets it selects, so in a home without that
+    source (a first ``refresh_sipri``, say) the step would fail deep in SQL. Say so plainly instead."""
+    needed = sorted({s.source for s in upstream(step, STEP_BY_NAME) if s.group == "raw" and s.source})
+    if not needed:
+        return
+    with connect(armsflow.ctx.build_path) as con:
+        missing = [s for s in needed if s not in current_batch_ids(con)]
+    if missing:
+        names = ", ".join(missing)
+        raise dg.Failure(
+            description=(
+                f"Step {step.name} needs data from {names}, which this home ({armsflow.ctx.settings.home}) has never "
+                f"published and this run of job {job} does not load (it selects only some sources' assets). Nothing "
+                "was published; the warehouse is unchanged. Run the `refresh` job once (or `armsflow refresh`) to "
+                f"load every source, then {job} again."
+            )
+        )
 
 
 step_assets = [_asset_for(s) for s in ordered(STEPS)]

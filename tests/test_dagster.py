@@ -201,3 +201,22 @@ def test_every_check_is_evaluated_in_one_op_after_the_last_step():
     assert marts <= {o.node.name for outputs in upstream.values() for o in outputs}
     downstream = structure.output_to_downstream_inputs_for_node("checks")
     assert {i.node.name for inputs in downstream.values() for i in inputs} == {"published_warehouse"}
+
+
+def test_a_source_job_in_a_home_without_the_other_sources_says_what_to_run(home):
+    """refresh_sipri selects raw_sipri and what is downstream; in an empty home the other sources have no data.
+    It used to fail deep in SQL (a Catalog Error on staging.treaty_action, with a traceback); now the first step
+    that reads them (entity) says which sources are missing and what to run, before touching them, and nothing is
+    published or left behind."""
+    result = defs.resolve_job_def("refresh_sipri").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    failures = [e.step_failure_data for e in result.all_events if e.is_step_failure]
+    assert len(failures) == 1, [f.error.message[:300] for f in failures]
+    failure = failures[0]
+    text = (failure.user_failure_data.description if failure.user_failure_data else "") or ""
+    assert "unoda" in text and "never published" in text and "`refresh` job" in text, failure.error.message
+    assert "Catalog Error" not in failure.error.message
+    assert not (home / "warehouse.duckdb").exists()
+    assert not list((home / "build").glob("*"))
