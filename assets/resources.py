@@ -23,6 +23,7 @@ from pipelines.checks import Outcome, Rule
 from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
+from pipelines.lean import without_pandas
 from pipelines.runner import flush_bookkeeping
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
 from pipelines.warehouse import MEMORY_LIMIT, connect, held, released
@@ -55,6 +56,9 @@ class ArmsflowResource(dg.ConfigurableResource):
             except OSError as exc:
                 log(f"contract worker did not start ({exc}); contracts will be validated in-process")
         try:
+            # As the CLI run: DuckDB would import pandas (0.4-0.8 s) on the first parameterised query; nothing in a
+            # run needs it (pipelines.lean), and the mark is lifted when the run ends.
+            self._stack.enter_context(without_pandas())
             self._stack.enter_context(run_lock(settings, run_id, command, self.wait, log))
             sweep(settings)
             loads = choose_loads(set(SOURCES), live=self.mode == "live", replay=self.replay)(settings)
