@@ -24,10 +24,6 @@ def release_table(con, source: str = SOURCE) -> pl.DataFrame:
     return releases(table_frame(con, "SELECT * FROM load_manifest WHERE source = ?", [source]))
 
 
-def versions_at(con, release_id: str) -> pl.DataFrame:
-    return table_frame(con, versions_at_sql("?"), [release_id, release_id])
-
-
 def build_history(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         ensure_tables(con, "deal_version", "data_release")
