@@ -15,18 +15,16 @@ from contextlib import ExitStack
 from datetime import datetime, timezone
 
 import dagster as dg
-import duckdb
 from pydantic import PrivateAttr
 
-from pipelines import checks
 from pipelines.checks import Outcome, Rule
 from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
 from pipelines.lean import without_pandas
-from pipelines.runner import flush_bookkeeping
+from pipelines.runner import evaluate_checks, flush_bookkeeping
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
-from pipelines.warehouse import MEMORY_LIMIT, connect, held, released
+from pipelines.warehouse import held
 
 
 class ArmsflowResource(dg.ConfigurableResource):
@@ -123,38 +121,10 @@ class ArmsflowResource(dg.ConfigurableResource):
 
     def run_checks(self, chosen: list[Rule], tables: set[str], previous: dict[str, int]) -> Iterator[list[Outcome]]:
         """The outcomes of the ``chosen`` domain rules, then those of the suites of ``tables``, against the run's
-        build; both are recorded in it before the second. As in the CLI run, the build is closed while the worker
-        validates it and this process runs the rules on it meanwhile (both read-only); the rules' outcomes come
-        out while the worker is still at work, so the op reports them (a few Dagster events each) meanwhile.
-        Without a worker, or if it fails, the contracts are validated in-process."""
-        ctx = self.ctx
+        build, as the CLI run evaluates them (``pipelines.runner.evaluate_checks``: the worker validates while this
+        process runs the rules; one request per run, from the ``checks`` op; teardown closes the worker)."""
         self.flush_bookkeeping()
-        found, validated = None, None
-        if tables and self._worker is not None:
-            with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only
-                try:
-                    self._worker.send(ctx.build_path, tables, previous)
-                    config = {"memory_limit": MEMORY_LIMIT}
-                    with duckdb.connect(str(ctx.build_path), read_only=True, config=config) as con:
-                        found = [checks.run_rule(con, r) for r in chosen]
-                    yield found
-                    validated = self._worker.result()
-                except (RuntimeError, OSError, ValueError) as exc:
-                    ctx.progress(f"contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
-                    self._close_worker()
-                except BaseException:
-                    self._close_worker()  # its answer would be read by the wrong request
-                    raise
-        with connect(ctx.build_path) as con:
-            if found is None:
-                found = [checks.run_rule(con, r) for r in chosen]
-                yield found
-            if tables and validated is None:
-                from pipelines.contracts import run_contracts
-
-                validated = run_contracts(con, previous, tables)
-            checks.record(con, ctx.run_id, found + (validated or []))
-        yield validated or []
+        yield from evaluate_checks(self.ctx, chosen, bool(tables), tables, previous, self._worker)
 
 
 def _evaluates_contracts(run: dg.DagsterRun | None) -> bool:

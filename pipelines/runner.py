@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -119,8 +119,7 @@ def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]])
 
 
 def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:
-    """Domain rules, then the contracts of the tables this run rebuilt. With a ``worker`` the build is closed while
-    the worker validates it, and this process runs the domain rules on it meanwhile (both read-only)."""
+    """Domain rules, then the contracts of the tables this run rebuilt (``evaluate_checks``)."""
     tables, carried, previous = None, [], {}
     if contracts:
         from .contracts import carried_contracts, previous_counts
@@ -129,26 +128,55 @@ def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = F
             with connect(ctx.build_path) as con:
                 tables, carried = carried_contracts(con, ctx.rebuilt)
         previous = {} if accept_smaller else previous_counts(ctx.settings.published_path, tables)
-    rules, validated = None, None
+    found, validated = evaluate_checks(ctx, None, contracts, tables, previous, worker, carried)
+    return found + validated
+
+
+def evaluate_checks(
+    ctx: RunContext,
+    rules: list | None,
+    contracts: bool,
+    tables: set[str] | None,
+    previous: dict,
+    worker=None,
+    carried: list = (),
+) -> Iterator[list]:
+    """Yields the outcomes of the domain ``rules`` (all when None), then those of the contracts of ``tables`` (all
+    when None; none unless ``contracts``) plus the ``carried`` ones; all are recorded in the build before the second
+    yield. With a ``worker`` the build is closed while the worker validates it, and this process runs the rules on
+    it meanwhile (both read-only), so the rules' outcomes come out while the worker is still at work (a Dagster op
+    reports them meanwhile). If the worker fails, it is closed and the contracts are validated in-process. Shared by
+    the CLI run (``run_checks``) and Dagster's ``checks`` op."""
+    found, validated = None, None
     if contracts and worker is not None:
         with released(ctx.build_path):  # closed (checkpointed): the worker opens it read-only
-            worker.send(ctx.build_path, tables, previous)
-            with duckdb.connect(str(ctx.build_path), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
-                rules = checks.run_rules(con)
             try:
+                worker.send(ctx.build_path, tables, previous)
+                with duckdb.connect(str(ctx.build_path), read_only=True, config={"memory_limit": MEMORY_LIMIT}) as con:
+                    found = _run_rules(con, rules)
+                yield found
                 validated = worker.result()
             except (RuntimeError, OSError, ValueError) as exc:
                 ctx.progress(f"      contract worker failed ({str(exc).splitlines()[0]}); validating in-process")
+                worker.close()
+            except BaseException:
+                worker.close()  # a long-lived worker's answer would be read by the wrong request
+                raise
     with connect(ctx.build_path) as con:
-        outcomes = checks.run_rules(con) if rules is None else rules
+        if found is None:
+            found = _run_rules(con, rules)
+            yield found
         if contracts and validated is None:
             from .contracts import run_contracts
 
             validated = run_contracts(con, previous, tables)
-        if contracts:
-            outcomes += validated + carried
-        checks.record(con, ctx.run_id, outcomes)
-    return outcomes
+        validated = [*(validated or []), *carried]
+        checks.record(con, ctx.run_id, found + validated)
+    yield validated
+
+
+def _run_rules(con, rules: list | None) -> list:
+    return checks.run_rules(con) if rules is None else [checks.run_rule(con, r) for r in rules]
 
 
 def check_counts(outcomes: list) -> dict:
