@@ -25,6 +25,8 @@ def _metadata(result: dict) -> dict:
 
 
 def _asset_for(step: Step) -> dg.AssetsDefinition:
+    sources = sorted({s.source for s in upstream(step, STEP_BY_NAME) if s.group == "raw" and s.source})
+
     @dg.asset(
         name=step.name,
         group_name=step.group,
@@ -34,7 +36,7 @@ def _asset_for(step: Step) -> dg.AssetsDefinition:
         metadata={"tables": ", ".join(step.tables)} if step.tables else None,
     )
     def _asset(context: dg.AssetExecutionContext, armsflow: ArmsflowResource) -> dg.MaterializeResult:
-        _require_sources(step, armsflow, context.run.job_name)
+        _require_sources(step, sources, armsflow, context.run.job_name)
         result = run_step(step, armsflow.ctx)
         armsflow.record.setdefault("counts", {})[step.name] = {k: v for k, v in result.items() if k != "unresolved"}
         return dg.MaterializeResult(metadata=_metadata(result))
@@ -42,11 +44,11 @@ def _asset_for(step: Step) -> dg.AssetsDefinition:
     return _asset
 
 
-def _require_sources(step: Step, armsflow: ArmsflowResource, job: str) -> None:
-    """A step reads the current data of each source upstream of it. The CLI loads a source the home has never
-    published whatever ``--source`` says; a Dagster job runs only the assets it selects, so in a home without that
-    source (a first ``refresh_sipri``, say) the step would fail deep in SQL. Say so plainly instead."""
-    needed = sorted({s.source for s in upstream(step, STEP_BY_NAME) if s.group == "raw" and s.source})
+def _require_sources(step: Step, needed: list[str], armsflow: ArmsflowResource, job: str) -> None:
+    """A step reads the current data of each source upstream of it (``needed``, from the step graph). The CLI
+    loads a source the home has never published whatever ``--source`` says; a Dagster job runs only the assets it
+    selects, so in a home without that source (a first ``refresh_sipri``, say) the step would fail deep in SQL.
+    Say so plainly instead."""
     if not needed:
         return
     with connect(armsflow.ctx.build_path) as con:
