@@ -13,6 +13,7 @@ from __future__ import annotations
 from .config import SOURCES
 from .plan import Step
 from .stages.alliances import build_alliances
+from .stages.common import aliases_sql
 from .stages.deals import build_deals
 from .stages.entity import build_entities
 from .stages.history import build_history
@@ -41,8 +42,8 @@ FILE_SOURCES = ("atop", "cow")  # landed raw, then parsed and linked together by
 # by its suffix rule (armed groups, organisations, unknowns: no dates, COW code or sovereign, and never in place of
 # a reference row), none of which these queries select, so importing a register keeps these steps' tables. Keep
 # each query in step with the code it describes: a step reading more than its query selects could be kept stale.
-UNODA_ALIASES = "SELECT raw_name, entity_id FROM entity_alias WHERE source = 'unoda'"  # treaties.source_aliases
-WIKIDATA_ALIASES = "SELECT raw_name, entity_id FROM entity_alias WHERE source = 'wikidata'"
+UNODA_ALIASES = aliases_sql("unoda")  # the query source_aliases runs for the treaty step
+WIKIDATA_ALIASES = aliases_sql("wikidata")  # ... and for the membership step
 ENDED_ENTITIES = "SELECT entity_id, valid_to FROM entity WHERE valid_to IS NOT NULL"  # membership.treaty_intervals
 STATES_AND_TERRITORIES = (  # membership.nuclear_status and _territories_follow
     "SELECT entity_id, kind, valid_from, valid_to, sovereign_id FROM entity "

@@ -84,8 +84,14 @@ def resolve_column(aliases: pl.DataFrame, frame: pl.DataFrame, name_col: str, id
     return frame.join(aliases.rename({"raw_name": name_col, "entity_id": id_col}), on=name_col, how="left")
 
 
+def aliases_sql(source: str) -> str:
+    """The aliases of one source (a name from ``config.SOURCES``), as ``source_aliases`` reads them; a step's reuse
+    digest (``Step.reads``) reads the same query."""
+    return f"SELECT raw_name, entity_id FROM entity_alias WHERE source = '{source}'"
+
+
 def source_aliases(con, source: str) -> pl.DataFrame:
-    return table_frame(con, "SELECT raw_name, entity_id FROM entity_alias WHERE source = ?", [source])
+    return table_frame(con, aliases_sql(source))
 
 
 def split_unresolved(
