@@ -22,9 +22,9 @@ from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
 from pipelines.lean import without_pandas
-from pipelines.runner import evaluate_checks, flush_bookkeeping
+from pipelines.runner import evaluate_checks, flush_bookkeeping, incoming_rows
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
-from pipelines.warehouse import held
+from pipelines.warehouse import fit_threads, held
 
 
 class ArmsflowResource(dg.ConfigurableResource):
@@ -71,6 +71,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
         self._held = ExitStack()
         self._held.enter_context(held(build))
+        fit_threads(build, incoming_rows(self._ctx))
         self._record = {
             "run_id": run_id,
             "command": command,

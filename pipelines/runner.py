@@ -35,7 +35,7 @@ from .runs import (
     stderr_progress,
     sweep,
 )
-from .warehouse import MEMORY_LIMIT, connect, ensure_tables, held, released, run_sql_file, transaction
+from .warehouse import MEMORY_LIMIT, connect, ensure_tables, fit_threads, held, released, run_sql_file, transaction
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
 
@@ -232,6 +232,12 @@ def _json(value) -> str | None:
     return None if value is None else json.dumps(value, default=str)
 
 
+def incoming_rows(ctx: RunContext) -> int:
+    """About how many rows the files this run imports hold (128 bytes a row: the real legacy export has 130 per
+    deal, API JSON more), for ``warehouse.fit_threads``; live and replayed payloads are the register's usual size."""
+    return sum(p.stat().st_size for load in ctx.loads.values() for p in load.paths if p.is_file()) // 128
+
+
 def payloads_landed(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         ensure_tables(con, "load_manifest")
@@ -377,6 +383,7 @@ def _execute(
     from .steps import STEPS  # imported here: a no-op refresh never loads the stages
 
     with held(ctx.build_path):  # one database for the whole run: each step's connect() is a cursor on it
+        fit_threads(ctx.build_path, incoming_rows(ctx))
         steps = plan(STEPS, ctx.loads)
         for i, step in enumerate(steps, 1):
             t0 = time.perf_counter()
