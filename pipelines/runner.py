@@ -87,6 +87,81 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     return result
 
 
+def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str, dict]:
+    """Run the planned steps in dependency order, up to ``at_once`` of them at a time; each step's counts by name.
+
+    Two at once only when DuckDB runs each statement on one thread (``warehouse.fit_threads``): a step then keeps
+    one core busy, and the steps that do not depend on each other (a SIPRI import's release history and its three
+    marts; a refresh's treaty, alliance and SIPRI steps) share the two. Each step works through its own cursor, in
+    its own transactions, on tables no other step writes; tables several steps append to exist before any starts.
+    The first step to fail stops new ones from starting; the ones running finish, then its error is raised (a
+    DuckDB write-write conflict between two steps instead sends the steps left to run one at a time)."""
+    results: dict[str, dict] = {}
+    position = {step.name: i for i, step in enumerate(steps, 1)}
+
+    def one(step: Step) -> dict:
+        t0 = time.perf_counter()
+        ctx.progress(f"[{position[step.name]}/{len(steps)}] {step.name}: {step.description} ...")
+        counts = execute_step(step, ctx)
+        shown = {k: v for k, v in counts.items() if k != "unresolved"}
+        ctx.progress(
+            f"      {step.name if at_once > 1 else ''}{': ' if at_once > 1 else ''}{shown} "
+            f"({time.perf_counter() - t0:.1f} s)"
+        )
+        return counts
+
+    if at_once <= 1:
+        for step in steps:
+            results[step.name] = one(step)
+        return results
+
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    planned = set(position)
+    waiting = {step.name: {d for d in step.deps if d in planned} for step in steps}
+    by_name = {step.name: step for step in steps}
+    with connect(ctx.build_path) as con:  # created once, before two steps could both try
+        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+        ensure_tables(con, *SHARED_TABLES)
+    running: dict = {}
+    failure: BaseException | None = None
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="step") as pool:
+        while True:
+            if failure is None:
+                ready = [n for n, deps in waiting.items() if not deps and n not in results]
+                for name in sorted(ready, key=position.__getitem__)[: at_once - len(running)]:
+                    running[pool.submit(one, by_name[name])] = name
+                    del waiting[name]
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                name = running.pop(future)
+                try:
+                    results[name] = future.result()
+                except BaseException as exc:  # noqa: BLE001 - raised below, once the others have finished
+                    failure = failure or exc
+                    continue
+                for deps in waiting.values():
+                    deps.discard(name)
+    if failure is not None:
+        if not (isinstance(failure, duckdb.TransactionException) and "conflict" in str(failure).lower()):
+            raise failure
+        # A write-write conflict no test has met (the shared tables, schema and macros above are the known ones):
+        # the failed step's transaction was rolled back, and a step rebuilds its tables from scratch, so the steps
+        # left run again one at a time, as they would with one thread.
+        ctx.progress(f"      two steps conflicted ({str(failure).splitlines()[0]}); the rest run one at a time")
+        for step in steps:
+            if step.name not in results:
+                results[step.name] = one(step)
+    return results
+
+
+# Tables more than one step appends to (``run_steps`` creates them before steps run side by side, so two steps
+# never both try to create one).
+SHARED_TABLES = ("load_manifest", "quarantine")
+
+
 def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
     """Lineage of the step's tables and (when it ran) its input digest: now, or at ``flush_bookkeeping``."""
     if ctx.deferred is not None:
@@ -383,14 +458,10 @@ def _execute(
     from .steps import STEPS  # imported here: a no-op refresh never loads the stages
 
     with held(ctx.build_path):  # one database for the whole run: each step's connect() is a cursor on it
-        fit_threads(ctx.build_path, incoming_rows(ctx))
+        one_thread = fit_threads(ctx.build_path, incoming_rows(ctx)) == 1
         steps = plan(STEPS, ctx.loads)
-        for i, step in enumerate(steps, 1):
-            t0 = time.perf_counter()
-            ctx.progress(f"[{i}/{len(steps)}] {step.name}: {step.description} ...")
-            summary.steps[step.name] = execute_step(step, ctx)
-            shown = {k: v for k, v in summary.steps[step.name].items() if k != "unresolved"}
-            ctx.progress(f"      {shown} ({time.perf_counter() - t0:.1f} s)")
+        results = run_steps(steps, ctx, at_once=2 if one_thread else 1)
+        summary.steps.update((step.name, results[step.name]) for step in steps)
         flush_bookkeeping(ctx)
         record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}
         record["payloads"] = payloads_landed(ctx)

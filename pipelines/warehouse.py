@@ -11,6 +11,7 @@ file (opening and closing the build around each step and each bookkeeping query 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ MEMORY_LIMIT = "2GB"  # DuckDB spills past this (temp files beside the build), s
 
 
 _HELD: dict[str, duckdb.DuckDBPyConnection] = {}  # build files held open by this process (``held``)
+_CURSOR_LOCK = threading.Lock()
 _THREADS: dict[str, int] = {}  # a held file's DuckDB thread count, when ``fit_threads`` lowered it
 
 # DuckDB splits a table scan into row groups of 122,880 rows; below two of them a second thread has nothing to
@@ -40,7 +42,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     freely). While the file is ``held``, a cursor on the held database (closing it leaves the database open)."""
     root = _HELD.get(str(path))
     if root is not None:
-        return root.cursor()
+        with _CURSOR_LOCK:  # steps may run side by side (runner.run_steps); a connection is not thread-safe
+            return root.cursor()
     return duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
 
 
