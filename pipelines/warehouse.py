@@ -44,7 +44,22 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     if root is not None:
         with _CURSOR_LOCK:  # steps may run side by side (runner.run_steps); a connection is not thread-safe
             return root.cursor()
-    return duckdb.connect(str(path), config={"memory_limit": MEMORY_LIMIT})
+    return _open(str(path))
+
+
+def _open(key: str) -> duckdb.DuckDBPyConnection:
+    """A build file opened for writing: DuckDB's memory capped, FSST string compression off, ``fit_threads``'s
+    thread count kept across ``released``.
+
+    FSST is most of the CPU of DuckDB's checkpoints here (copying a bundled warehouse: 1.16 s with it, 0.61 s
+    without) and saves little on these columns (dictionary compression still applies). Measured per import: the
+    real register 2.79 -> 2.61 CPU-s, a 10x register 13.8 -> 12.5 CPU-s; the warehouse file grows about 15%
+    (36.7 -> 42.2 MB after importing the real register). Older segments keep their FSST; reads handle both."""
+    con = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
+    con.execute("SET disabled_compression_methods = 'fsst'")
+    if key in _THREADS:
+        con.execute(f"SET threads = {_THREADS[key]}")
+    return con
 
 
 @contextlib.contextmanager
@@ -55,7 +70,7 @@ def held(path: Path) -> Iterator[None]:
     if key in _HELD:
         yield
         return
-    _HELD[key] = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
+    _HELD[key] = _open(key)
     try:
         yield
     finally:
@@ -90,9 +105,7 @@ def released(path: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        _HELD[key] = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
-        if key in _THREADS:
-            _HELD[key].execute(f"SET threads = {_THREADS[key]}")
+        _HELD[key] = _open(key)
 
 
 _IN_TRANSACTION: set[int] = set()  # id() of connections inside ``transaction`` (so it nests)
