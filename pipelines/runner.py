@@ -157,9 +157,9 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
     return results
 
 
-# Tables more than one step appends to (``run_steps`` creates them before steps run side by side, so two steps
+# Tables more than one step writes (``run_steps`` creates them before steps run side by side, so two steps
 # never both try to create one).
-SHARED_TABLES = ("load_manifest", "quarantine")
+SHARED_TABLES = ("load_manifest", "quarantine", "step_input")
 
 
 def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
