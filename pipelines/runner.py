@@ -87,6 +87,11 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     return result
 
 
+# Tables more than one step writes (``run_steps`` creates them before steps run side by side, so two steps
+# never both try to create one).
+SHARED_TABLES = ("load_manifest", "quarantine", "step_input")
+
+
 def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str, dict]:
     """Run the planned steps in dependency order, up to ``at_once`` of them at a time; each step's counts by name.
 
@@ -104,10 +109,7 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
         ctx.progress(f"[{position[step.name]}/{len(steps)}] {step.name}: {step.description} ...")
         counts = execute_step(step, ctx)
         shown = {k: v for k, v in counts.items() if k != "unresolved"}
-        ctx.progress(
-            f"      {step.name if at_once > 1 else ''}{': ' if at_once > 1 else ''}{shown} "
-            f"({time.perf_counter() - t0:.1f} s)"
-        )
+        ctx.progress(f"      {step.name}: {shown} ({time.perf_counter() - t0:.1f} s)")  # named: steps may overlap
         return counts
 
     if at_once <= 1:
@@ -155,11 +157,6 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
             if step.name not in results:
                 results[step.name] = one(step)
     return results
-
-
-# Tables more than one step writes (``run_steps`` creates them before steps run side by side, so two steps
-# never both try to create one).
-SHARED_TABLES = ("load_manifest", "quarantine", "step_input")
 
 
 def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
