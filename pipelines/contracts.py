@@ -144,13 +144,13 @@ def _describe(r) -> str:
 @contextmanager
 def _sql_source(con) -> Iterator:
     """A GX SQL datasource over the open DuckDB connection, removed again afterwards."""
-    from .gx_duckdb import engine_kwargs
+    from .gx_duckdb import URL, engine_kwargs
 
     ctx = _context()
     kwargs, cursor = engine_kwargs(con)
     name = f"armsflow_{next(_RUNS)}"
     try:
-        yield ctx.data_sources.add_sql(name, connection_string="duckdb:///:memory:", kwargs=kwargs)
+        yield ctx.data_sources.add_sql(name, connection_string=URL, kwargs=kwargs)
     finally:
         if name in ctx.data_sources.all():
             ctx.data_sources.delete(name)

@@ -1,0 +1,80 @@
+"""The contract path's cost cuts change nothing GX decides: the engine's dialect refuses a failed reflection again
+without a query, queries run without transactions, and the outcomes equal those through duckdb_engine's own dialect
+(passing and failing suites alike)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+import sqlalchemy as sa
+
+from pipelines import contracts, gx_duckdb
+from pipelines.contracts import run_contracts
+
+
+def _engine(con, url: str = gx_duckdb.URL):
+    kwargs, cursor = gx_duckdb.engine_kwargs(con)
+    engine = sa.create_engine(url, **kwargs)
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    return engine, cursor, statements
+
+
+def _reflect(engine, what: str, table: str):
+    try:
+        return getattr(sa.inspect(engine), what)(table)
+    except sa.exc.DBAPIError as exc:
+        return exc
+
+
+@pytest.mark.parametrize("what", ["get_columns", "get_pk_constraint"])
+def test_a_refused_reflection_is_refused_again_without_a_query(what, monkeypatch):
+    monkeypatch.setattr(gx_duckdb.Dialect, "refused", {})
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE a (n INTEGER PRIMARY KEY, s VARCHAR); CREATE TABLE b (m DATE)")
+        engines = [_engine(con), _engine(con), _engine(con, "duckdb:///:memory:")]  # two runs, and upstream's
+        first, second, upstream = (_reflect(e[0], what, t) for e, t in zip(engines, ["a", "b", "b"], strict=True))
+        asked = [len(e[2]) for e in engines]
+        assert asked[0] > 0 and asked[2] > 0  # the first table was asked of the database, as upstream asks
+        if isinstance(first, Exception):  # DuckDB's catalog cannot answer (DuckDB 1.5): the same error, no query
+            assert type(second) is type(first) is type(upstream)
+            assert str(second.orig) == str(first.orig) == str(upstream.orig)
+            assert asked[1] == 0
+        else:  # a DuckDB whose catalog answers: reflected as upstream reflects it
+            assert repr(second) == repr(upstream)
+        for _, cursor, _ in engines:
+            cursor.close()
+
+
+def test_queries_run_without_transactions_and_a_failed_one_does_not_poison_the_next():
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE t AS SELECT range AS n FROM range(5)")
+        engine, cursor, _ = _engine(con)
+        with engine.connect() as c:
+            with pytest.raises(sa.exc.DBAPIError):
+                c.execute(sa.text("SELECT no_such_column FROM t"))
+            assert c.execute(sa.text("SELECT count(*) FROM t")).scalar() == 5
+        rows = engine.connect().execute(sa.text("SELECT n FROM t ORDER BY n")).fetchall()
+        assert [r[0] for r in rows] == [0, 1, 2, 3, 4]  # read after the pool took the connection back
+        cursor.close()
+
+
+@pytest.mark.integration
+def test_outcomes_equal_those_through_duckdb_engines_own_dialect(baseline_home, tmp_path, monkeypatch):
+    build = tmp_path / "warehouse.duckdb"
+    build.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
+    with duckdb.connect(str(build)) as con:  # two suites failing a range (a date, a year)
+        con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")
+        con.execute("UPDATE deal SET order_year = 1700 WHERE deal_id = (SELECT min(deal_id) FROM deal)")
+    previous = {"organisation": 10_000}  # and a shrink the organisation contract refuses
+    with duckdb.connect(str(build), read_only=True) as con:
+        ours = run_contracts(con, previous)
+        monkeypatch.setattr(gx_duckdb, "URL", "duckdb:///:memory:")
+        upstream = run_contracts(con, previous)
+    assert ours == upstream
+    assert {o.check_name for o in ours if not o.passed} == {
+        "contract_treaty",
+        "contract_deal",
+        "contract_organisation",
+    }
+    assert len(ours) == len(contracts.suite_files()) + 1  # quarantine's warnings are their own outcome
