@@ -4,11 +4,15 @@ without a query, queries run without transactions, and the outcomes equal those 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import duckdb
 import pytest
 import sqlalchemy as sa
 
 from pipelines import contracts, gx_duckdb
+from pipelines.contract_worker import ContractWorker
 from pipelines.contracts import run_contracts
 
 
@@ -78,3 +82,20 @@ def test_outcomes_equal_those_through_duckdb_engines_own_dialect(baseline_home, 
         "contract_organisation",
     }
     assert len(ours) == len(contracts.suite_files()) + 1  # quarantine's warnings are their own outcome
+
+
+@pytest.mark.integration
+def test_the_worker_runs_this_code_whatever_the_working_directory(baseline_home, tmp_path, monkeypatch):
+    """``python -m pipelines.contract_worker`` looks in the working directory first: run from another checkout (or
+    any project with a ``pipelines`` package), the worker ran that code, not this."""
+    decoy = tmp_path / "elsewhere" / "pipelines"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("")
+    (decoy / "contract_worker.py").write_text("raise SystemExit('another pipelines package')\n")
+    monkeypatch.chdir(decoy.parent)
+    worker = ContractWorker()
+    try:
+        outcomes = worker.validate(Path(os.path.relpath(baseline_home / "warehouse.duckdb")), {"treaty"}, {})
+    finally:
+        worker.close()
+    assert [(o.check_name, o.passed) for o in outcomes] == [("contract_treaty", True)]
