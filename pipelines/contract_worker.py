@@ -32,12 +32,15 @@ from pathlib import Path
 
 from .checks import Outcome
 
+ROOT = Path(__file__).resolve().parent.parent  # the folder holding this ``pipelines`` package
+
 
 class ContractWorker:
     def __init__(self) -> None:
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pipelines.contract_worker"],
+            cwd=ROOT,  # ``-m`` imports from the working directory first: this code's, not whatever is where the run is
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -46,7 +49,11 @@ class ContractWorker:
 
     def send(self, build: Path, tables: set[str] | None, previous: dict[str, int]) -> None:
         """Ask for a validation (the build must be closed by then: the child opens it read-only)."""
-        request = {"build": str(build), "tables": None if tables is None else sorted(tables), "previous": previous}
+        request = {
+            "build": str(Path(build).resolve()),
+            "tables": None if tables is None else sorted(tables),
+            "previous": previous,
+        }
         try:
             self.proc.stdin.write(json.dumps(request) + "\n")
             self.proc.stdin.flush()
