@@ -14,8 +14,12 @@ stdout so nothing a library prints can garble it. Its stderr goes to a temp file
 
 Its own time is on the critical path (the build finishes first, then waits for it), so: the CLI starts it before
 importing the pipeline; GX's unused scipy.stats and altair imports are deferred
-(``contracts.defer_unused_imports``); and while no request is waiting it validates a two-row in-memory table once
-(``contracts.warm_up``) so the first real validation starts warm.
+(``contracts.defer_unused_imports``); while no request is waiting it validates a two-row in-memory table once
+(``contracts.warm_up``) so the first real validation starts warm; and it validates a request's suites in two
+processes at once (``validate_split``: a fork of itself, warm, takes about half), since once the build is done the
+run's own process only runs the domain rules (a tenth of a second) and the second core is otherwise idle. On the
+full legacy export (15 suites) that took the validation from 0.8 s of one core to about 0.45 s on each of two
+(about 0.1 CPU-s more in all, for the fork and a second GX datasource).
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ import contextlib
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -92,13 +98,103 @@ class ContractWorker:
         self._stderr.close()
 
 
+def _validate(build: str, suites: list[dict], previous: dict[str, int]) -> list[list[Outcome]]:
+    import duckdb
+
+    from . import contracts
+
+    with duckdb.connect(build, read_only=True) as con:
+        return contracts.validate_suites(con, suites, previous)
+
+
+SUITE_WEIGHT = 3  # a suite's own cost (its batch, its asset, the column listing) in expectations, roughly
+FORK_PATIENCE_S = 60.0  # a forked share not answered this long after this process's own share is validated here
+
+
+def _halves(suites: list[dict]) -> tuple[list[int], list[int]]:
+    """The suites' indexes in two shares of about equal work."""
+    shares: tuple[list[int], list[int]] = ([], [])
+    loads = [0, 0]
+    for i in sorted(range(len(suites)), key=lambda i: -len(suites[i]["expectations"])):
+        lighter = loads.index(min(loads))
+        shares[lighter].append(i)
+        loads[lighter] += len(suites[i]["expectations"]) + SUITE_WEIGHT
+    return sorted(shares[0]), sorted(shares[1])
+
+
+def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> list[Outcome]:
+    """Validate ``suites`` in two processes at once: a fork of this one (GX imported and warm, no DuckDB database
+    open) takes about half, this process the rest, both reading the closed build read-only; the outcomes come
+    back in the suites' order. Where fork is not the way (not Linux, one core, fewer than two suites), or the fork
+    fails, dies or says nothing in time, this process validates that share itself: the answer is the same."""
+    if len(suites) < 2 or sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+        return [o for outcomes in _validate(build, suites, previous) for o in outcomes]
+    mine, theirs = _halves(suites)
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        pid = None
+    if pid == 0:  # the fork: validate its share, write the outcomes, leave without any of this process's cleanup
+        code = 1
+        try:
+            os.close(read_end)
+            done = _validate(build, [suites[i] for i in theirs], previous)
+            with os.fdopen(write_end, "w", encoding="utf-8") as out:
+                out.write(json.dumps([[asdict(o) for o in outcomes] for outcomes in done]))
+            code = 0
+        finally:
+            os._exit(code)
+    by_suite: dict[int, list[Outcome]] = {}
+    if pid is not None:
+        os.close(write_end)
+        try:
+            by_suite.update(zip(mine, _validate(build, [suites[i] for i in mine], previous), strict=True))
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(read_end)
+            raise
+        try:
+            answer = _answer_of(read_end, pid, len(theirs))
+        finally:
+            os.close(read_end)
+        if answer is not None:
+            by_suite.update(zip(theirs, answer, strict=True))
+    missing = [i for i in range(len(suites)) if i not in by_suite]
+    if missing:
+        by_suite.update(zip(missing, _validate(build, [suites[i] for i in missing], previous), strict=True))
+    return [o for i in range(len(suites)) for o in by_suite[i]]
+
+
+def _answer_of(read_end: int, pid: int, suites: int) -> list[list[Outcome]] | None:
+    """The forked share's outcomes, or None if it died, erred or took longer than ``FORK_PATIENCE_S``."""
+    chunks, deadline = [], time.monotonic() + FORK_PATIENCE_S
+    while (left := deadline - time.monotonic()) > 0 and select.select([read_end], [], [], left)[0]:
+        chunk = os.read(read_end, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    else:  # out of patience
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return None
+    try:
+        answer = [[Outcome(**o) for o in outcomes] for outcomes in json.loads(b"".join(chunks))]
+    except (ValueError, TypeError):
+        return None
+    return answer if len(answer) == suites else None
+
+
 def main() -> int:
     answers = os.fdopen(os.dup(1), "w", encoding="utf-8")  # answers on the original stdout ...
     os.dup2(2, 1)  # ... and whatever a library prints goes to stderr
     from . import contracts
 
     contracts.defer_unused_imports()
-    import duckdb
 
     contracts._build_context()  # the slow part, done before the first request arrives
     if not select.select([sys.stdin], [], [], 0)[0]:  # the build is still running: time to spare
@@ -108,8 +204,7 @@ def main() -> int:
         request = json.loads(line)
         tables = None if request["tables"] is None else set(request["tables"])
         try:
-            with duckdb.connect(request["build"], read_only=True) as con:
-                outcomes = contracts.run_contracts(con, request["previous"], tables)
+            outcomes = validate_split(request["build"], contracts.suites_for(tables), request["previous"])
             answer = {"outcomes": [asdict(o) for o in outcomes]}
         except Exception as exc:  # reported to the run, which then validates in-process
             answer = {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}

@@ -243,13 +243,22 @@ def previous_counts(published: Path, tables: set[str] | None = None) -> dict[str
         }
 
 
-def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:
-    """Validate the suites of ``tables`` (all when None) against the open DuckDB connection ``con``."""
-    suites = [s for s in map(load_suite, suite_files()) if tables is None or s["meta"]["table"] in tables]
+def suites_for(tables: set[str] | None) -> list[dict]:
+    """The suites of ``tables`` (all when None), in validation order."""
+    return [s for s in map(load_suite, suite_files()) if tables is None or s["meta"]["table"] in tables]
+
+
+def validate_suites(con, suites: list[dict], previous: dict[str, int] | None = None) -> list[list[Outcome]]:
+    """Validate ``suites`` against the open DuckDB connection ``con``: each suite's outcomes (one per severity)."""
     if not suites:
         return []
     with _sql_source(con) as source:
-        return [o for suite in suites for o in _validate(source, suite, (previous or {}).get(suite["meta"]["table"]))]
+        return [_validate(source, suite, (previous or {}).get(suite["meta"]["table"])) for suite in suites]
+
+
+def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:
+    """Validate the suites of ``tables`` (all when None) against the open DuckDB connection ``con``."""
+    return [o for outcomes in validate_suites(con, suites_for(tables), previous) for o in outcomes]
 
 
 ACCUMULATING = {"load_manifest", "quarantine"}  # written by every run that loads data, whatever it rebuilds

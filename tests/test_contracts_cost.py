@@ -4,7 +4,10 @@ without a query, queries run without transactions, and the outcomes equal those 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -12,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from pipelines import contracts, gx_duckdb
-from pipelines.contract_worker import ContractWorker
+from pipelines.contract_worker import ROOT, SUITE_WEIGHT, ContractWorker, _halves
 from pipelines.contracts import run_contracts
 
 
@@ -99,3 +102,57 @@ def test_the_worker_runs_this_code_whatever_the_working_directory(baseline_home,
     finally:
         worker.close()
     assert [(o.check_name, o.passed) for o in outcomes] == [("contract_treaty", True)]
+
+
+SPLIT = """
+import json, os, sys
+from dataclasses import asdict
+from pipelines import contract_worker as cw, contracts
+build, mode, marker = sys.argv[1], sys.argv[2], sys.argv[3]
+contracts.defer_unused_imports()
+parent, validate = os.getpid(), cw._validate
+
+def in_the_fork_too(build, suites, previous):
+    if os.getpid() != parent:
+        if mode == "dies":
+            os._exit(3)
+        open(marker, "w").close()
+    return validate(build, suites, previous)
+
+cw._validate = in_the_fork_too
+previous = {"organisation": 10_000}
+split = cw.validate_split(build, contracts.suites_for(None), previous)
+serial = [o for outcomes in validate(build, contracts.suites_for(None), previous) for o in outcomes]
+failed = sorted(o.check_name for o in split if not o.passed)
+print(json.dumps({"same": split == serial, "failed": failed, "forked": os.path.exists(marker)}))
+"""
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", ["answers", "dies"])
+def test_split_validation_answers_as_one_process_would(baseline_home, tmp_path, mode):
+    """The worker validates in two processes (a fork takes about half the suites): same outcomes, same order, and
+    a fork that dies before answering has its share validated by the worker itself."""
+    build = tmp_path / "warehouse.duckdb"
+    build.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
+    with duckdb.connect(str(build)) as con:
+        con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")
+    proc = subprocess.run(
+        [sys.executable, "-c", SPLIT, str(build), mode, str(tmp_path / "forked")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    answer = json.loads(proc.stdout.strip().splitlines()[-1])
+    failed = ["contract_organisation", "contract_treaty"]
+    assert answer == {"same": True, "failed": failed, "forked": mode == "answers"}
+
+
+def test_the_two_shares_hold_every_suite_once_and_weigh_about_the_same():
+    suites = contracts.suites_for(None)
+    mine, theirs = _halves(suites)
+    assert sorted(mine + theirs) == list(range(len(suites))) and mine and theirs
+    weight = [sum(len(suites[i]["expectations"]) + SUITE_WEIGHT for i in share) for share in (mine, theirs)]
+    assert abs(weight[0] - weight[1]) <= max(len(s["expectations"]) for s in suites)
