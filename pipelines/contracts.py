@@ -7,9 +7,16 @@ validated (``tables=``); GX is imported only when contracts run.
 Measured in-process on the warehouse built from the full legacy export (29,515 deals), 2 cores shared with
 other jobs (load average 10-15, so CPU seconds are the stable figure): the 15 suites took 3.5 s CPU and 502 MB
 peak RSS with the old pandas route, 2.0 s CPU and 334 MB through the SQL datasource, same 16/16 outcomes.
-``import great_expectations`` alone costs 4.3-4.9 s CPU and 260 MB RSS here (its expectation registry loads
-every expectation class, scipy included), either way; that import alone keeps ``import-sipri`` with contracts
-above a 4 s target on this machine.
+``import great_expectations`` alone cost 4.3-4.9 s CPU and 260 MB RSS then (its expectation registry loads
+every expectation class, scipy included), either way. Since then (measured in the contract worker at load
+average 5-8, GX 1.24.1, DuckDB 1.5): its import is 1.4-1.8 s CPU (scipy.stats and altair deferred, the garbage
+collector off during it: 0.2 s less, ``contract_worker.main``), and validating the 15 suites on that warehouse
+0.65-0.75 s CPU (a failed catalog reflection is not re-run per table, queries run without transactions: see
+``gx_duckdb``), which the worker spreads over two processes (``contract_worker.validate_split``). What the
+import still spends (``-X importtime``, self time): GX's fluent datasources for pandas, Spark and the other SQL
+backends about a fifth, the expectation classes a seventh, SQLAlchemy an eighth, pandas a twelfth. Each is
+imported with ``from ... import`` by a module GX needs, at import time, so a lazy stand-in (as for scipy.stats)
+would be resolved at once; leaving them out would take fake classes in GX's datasource registry: not done.
 
 Two additions GX lacks are resolved here before validation:
 - ``"${current_year}"`` in kwargs becomes this year; ISO date strings in min/max become ``datetime.date``;
