@@ -15,9 +15,10 @@ SQLAlchemy 2.1, DuckDB 1.5):
   SQLAlchemy's inspector, which on duckdb_engine runs PostgreSQL catalog queries. On DuckDB 1.5 both fail (no
   ``regclass`` type, no ``pg_catalog.pg_collation``), GX catches the error and reads the column names from
   ``SELECT * ... LIMIT 1``, and the failing queries were about a fifth of a validation's time, table after table.
-  ``Dialect`` (URL ``URL``) is duckdb_engine's, except that once a kind of reflection has failed with a database
-  error it raises that error again at once instead of re-running the query: GX gets the same exception and takes
-  the same fallback. Where the reflection works (another DuckDB or duckdb_engine), nothing changes.
+  ``Dialect`` (URL ``URL``) is duckdb_engine's, except that once a kind of reflection has failed with a catalog
+  error (ProgrammingError) it raises that error again at once instead of re-running the query: GX gets the same
+  exception and takes the same fallback. Where the reflection works (another DuckDB or duckdb_engine), nothing
+  changes.
 """
 
 from __future__ import annotations
@@ -34,14 +35,16 @@ class Dialect(DuckDBDialect):
     """duckdb_engine's dialect; a reflection the database refused once is refused again without a query."""
 
     supports_statement_cache = False  # as duckdb_engine (SQLAlchemy asks each subclass to say so itself)
-    refused: dict[str, sa.exc.DBAPIError] = {}  # per process: the failures come from DuckDB's catalog, not a table
+    # Per process: the failures come from DuckDB's catalog, not from a table. Only ProgrammingError (what the missing
+    # catalog objects raise): a missing table (NoSuchTableError) or a lost connection is asked again next time.
+    refused: dict[str, sa.exc.ProgrammingError] = {}
 
     def _reflect(self, what: str, *args, **kw):
         if what in Dialect.refused:
             raise Dialect.refused[what].with_traceback(None)
         try:
             return getattr(super(), what)(*args, **kw)
-        except sa.exc.DBAPIError as exc:  # NoSuchTableError is not one: a missing table is asked again
+        except sa.exc.ProgrammingError as exc:
             Dialect.refused[what] = exc
             raise
 
