@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -156,3 +158,51 @@ def test_the_two_shares_hold_every_suite_once_and_weigh_about_the_same():
     assert sorted(mine + theirs) == list(range(len(suites))) and mine and theirs
     weight = [sum(len(suites[i]["expectations"]) + SUITE_WEIGHT for i in share) for share in (mine, theirs)]
     assert abs(weight[0] - weight[1]) <= max(len(s["expectations"]) for s in suites)
+
+
+ORPHAN = """
+import os, sys, time
+from pipelines import contract_worker as cw, contracts
+build, pidfile = sys.argv[1], sys.argv[2]
+parent = os.getpid()
+
+def share(build, suites, previous):
+    if os.getpid() != parent:  # the fork: say who it is, then take its time
+        with open(pidfile + ".tmp", "w") as f:
+            f.write(str(os.getpid()))
+        os.rename(pidfile + ".tmp", pidfile)
+        time.sleep(120)
+        return []
+    while not os.path.exists(pidfile):
+        time.sleep(0.01)
+    os._exit(0)  # the worker dies (killed by the run, say) while its fork validates
+
+cw._validate = share
+cw.validate_split(build, contracts.suites_for(None), {})
+"""
+
+
+@pytest.mark.integration
+def test_the_fork_does_not_outlive_the_worker(baseline_home, tmp_path):
+    """A fork left validating after its worker died would hold the build open read-only, and the run's in-process
+    fallback could not open it for writing again: the fork dies with its worker."""
+    pidfile = tmp_path / "fork.pid"
+    build = str(baseline_home / "warehouse.duckdb")
+    proc = subprocess.run([sys.executable, "-c", ORPHAN, build, str(pidfile)], timeout=120, cwd=ROOT)
+    assert proc.returncode == 0
+    fork = int(pidfile.read_text())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(fork):
+        time.sleep(0.05)
+    outlived = _alive(fork)
+    if outlived:
+        os.kill(fork, signal.SIGKILL)
+    assert not outlived
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
