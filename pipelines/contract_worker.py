@@ -25,6 +25,7 @@ full legacy export (15 suites) that took the validation from 0.8 s of one core t
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import json
 import os
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 
@@ -131,6 +133,7 @@ def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> 
     if len(suites) < 2 or sys.platform != "linux" or (os.cpu_count() or 1) < 2:
         return [o for outcomes in _validate(build, suites, previous) for o in outcomes]
     mine, theirs = _halves(suites)
+    parent = os.getpid()
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -141,11 +144,14 @@ def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> 
     if pid == 0:  # the fork: validate its share, write the outcomes, leave without any of this process's cleanup
         code = 1
         try:
+            _die_with(parent)
             os.close(read_end)
             done = _validate(build, [suites[i] for i in theirs], previous)
             with os.fdopen(write_end, "w", encoding="utf-8") as out:
                 out.write(json.dumps([[asdict(o) for o in outcomes] for outcomes in done]))
             code = 0
+        except BaseException:
+            traceback.print_exc()  # into the worker's stderr; the worker validates this share itself
         finally:
             os._exit(code)
     by_suite: dict[int, list[Outcome]] = {}
@@ -168,6 +174,19 @@ def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> 
     if missing:
         by_suite.update(zip(missing, _validate(build, [suites[i] for i in missing], previous), strict=True))
     return [o for i in range(len(suites)) for o in by_suite[i]]
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this fork when the worker dies (``PR_SET_PDEATHSIG``): left running, it would keep the
+    build open read-only, and the run, validating in-process after its worker failed, could not reopen it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the worker died before the kernel was told
+        raise SystemExit(1)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _answer_of(read_end: int, pid: int, suites: int) -> list[list[Outcome]] | None:
