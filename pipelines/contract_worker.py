@@ -111,7 +111,8 @@ def _validate(build: str, suites: list[dict], previous: dict[str, int]) -> list[
 
 
 SUITE_WEIGHT = 3  # a suite's own cost (its batch, its asset, the column listing) in expectations, roughly
-FORK_PATIENCE_S = 60.0  # a forked share not answered this long after this process's own share is validated here
+FORK_PATIENCE_S = 60.0  # a forked share not answered this long (or twice as long as this process's own share took)
+# after this process's own share is done is validated here
 
 
 def _halves(suites: list[dict]) -> tuple[list[int], list[int]]:
@@ -157,6 +158,7 @@ def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> 
     by_suite: dict[int, list[Outcome]] = {}
     if pid is not None:
         os.close(write_end)
+        started = time.monotonic()
         try:
             by_suite.update(zip(mine, _validate(build, [suites[i] for i in mine], previous), strict=True))
         except BaseException:
@@ -165,7 +167,8 @@ def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> 
             os.close(read_end)
             raise
         try:
-            answer = _answer_of(read_end, pid, len(theirs))
+            patience = max(FORK_PATIENCE_S, 2 * (time.monotonic() - started))
+            answer = _answer_of(read_end, pid, len(theirs), patience)
         finally:
             os.close(read_end)
         if answer is not None:
@@ -189,9 +192,9 @@ def _die_with(parent: int) -> None:
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _answer_of(read_end: int, pid: int, suites: int) -> list[list[Outcome]] | None:
-    """The forked share's outcomes, or None if it died, erred or took longer than ``FORK_PATIENCE_S``."""
-    chunks, deadline = [], time.monotonic() + FORK_PATIENCE_S
+def _answer_of(read_end: int, pid: int, suites: int, patience: float) -> list[list[Outcome]] | None:
+    """The forked share's outcomes, or None if it died, erred or said nothing for ``patience`` seconds."""
+    chunks, deadline = [], time.monotonic() + patience
     while (left := deadline - time.monotonic()) > 0 and select.select([read_end], [], [], left)[0]:
         chunk = os.read(read_end, 1 << 16)
         if not chunk:
