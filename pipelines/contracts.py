@@ -7,9 +7,16 @@ validated (``tables=``); GX is imported only when contracts run.
 Measured in-process on the warehouse built from the full legacy export (29,515 deals), 2 cores shared with
 other jobs (load average 10-15, so CPU seconds are the stable figure): the 15 suites took 3.5 s CPU and 502 MB
 peak RSS with the old pandas route, 2.0 s CPU and 334 MB through the SQL datasource, same 16/16 outcomes.
-``import great_expectations`` alone costs 4.3-4.9 s CPU and 260 MB RSS here (its expectation registry loads
-every expectation class, scipy included), either way; that import alone keeps ``import-sipri`` with contracts
-above a 4 s target on this machine.
+``import great_expectations`` alone cost 4.3-4.9 s CPU and 260 MB RSS then (its expectation registry loads
+every expectation class, scipy included), either way. Since then (measured in the contract worker at load
+average 5-8, GX 1.24.1, DuckDB 1.5): its import is 1.4-1.8 s CPU (scipy.stats and altair deferred, the garbage
+collector off during it: 0.2 s less, ``contract_worker.main``), and validating the 15 suites on that warehouse
+0.65-0.75 s CPU (a failed catalog reflection is not re-run per table, queries run without transactions: see
+``gx_duckdb``), which the worker spreads over two processes (``contract_worker.validate_split``). What the
+import still spends (``-X importtime``, self time): GX's fluent datasources for pandas, Spark and the other SQL
+backends about a fifth, the expectation classes a seventh, SQLAlchemy an eighth, pandas a twelfth. Each is
+imported with ``from ... import`` by a module GX needs, at import time, so a lazy stand-in (as for scipy.stats)
+would be resolved at once; leaving them out would take fake classes in GX's datasource registry: not done.
 
 Two additions GX lacks are resolved here before validation:
 - ``"${current_year}"`` in kwargs becomes this year; ISO date strings in min/max become ``datetime.date``;
@@ -144,13 +151,13 @@ def _describe(r) -> str:
 @contextmanager
 def _sql_source(con) -> Iterator:
     """A GX SQL datasource over the open DuckDB connection, removed again afterwards."""
-    from .gx_duckdb import engine_kwargs
+    from .gx_duckdb import URL, engine_kwargs
 
     ctx = _context()
     kwargs, cursor = engine_kwargs(con)
     name = f"armsflow_{next(_RUNS)}"
     try:
-        yield ctx.data_sources.add_sql(name, connection_string="duckdb:///:memory:", kwargs=kwargs)
+        yield ctx.data_sources.add_sql(name, connection_string=URL, kwargs=kwargs)
     finally:
         if name in ctx.data_sources.all():
             ctx.data_sources.delete(name)
@@ -243,13 +250,22 @@ def previous_counts(published: Path, tables: set[str] | None = None) -> dict[str
         }
 
 
-def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:
-    """Validate the suites of ``tables`` (all when None) against the open DuckDB connection ``con``."""
-    suites = [s for s in map(load_suite, suite_files()) if tables is None or s["meta"]["table"] in tables]
+def suites_for(tables: set[str] | None) -> list[dict]:
+    """The suites of ``tables`` (all when None), in validation order."""
+    return [s for s in map(load_suite, suite_files()) if tables is None or s["meta"]["table"] in tables]
+
+
+def validate_suites(con, suites: list[dict], previous: dict[str, int] | None = None) -> list[list[Outcome]]:
+    """Validate ``suites`` against the open DuckDB connection ``con``: each suite's outcomes (one per severity)."""
     if not suites:
         return []
     with _sql_source(con) as source:
-        return [o for suite in suites for o in _validate(source, suite, (previous or {}).get(suite["meta"]["table"]))]
+        return [_validate(source, suite, (previous or {}).get(suite["meta"]["table"])) for suite in suites]
+
+
+def run_contracts(con, previous: dict[str, int] | None = None, tables: set[str] | None = None) -> list[Outcome]:
+    """Validate the suites of ``tables`` (all when None) against the open DuckDB connection ``con``."""
+    return [o for outcomes in validate_suites(con, suites_for(tables), previous) for o in outcomes]
 
 
 ACCUMULATING = {"load_manifest", "quarantine"}  # written by every run that loads data, whatever it rebuilds
