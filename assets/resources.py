@@ -26,6 +26,8 @@ from pipelines.runner import evaluate_checks, flush_bookkeeping
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
 from pipelines.warehouse import held
 
+from . import prestart
+
 
 class ArmsflowResource(dg.ConfigurableResource):
     """mode 'replay' loads the bundled recordings into sources with no data; 'live' fetches ARMSFLOW_*_URL."""
@@ -48,11 +50,18 @@ class ArmsflowResource(dg.ConfigurableResource):
         log = context.log.info if context.log else print
         self._started = time.perf_counter()
         self._stack = ExitStack()
+        prestart.freeze_heap()  # what Dagster imported and built for the run: never garbage, not scanned again
         if _evaluates_contracts(context.dagster_run):
-            try:  # first: GX imports on the other core while the run locks, copies the build and builds
-                self._worker = ContractWorker()
-            except OSError as exc:
-                log(f"contract worker did not start ({exc}); contracts will be validated in-process")
+            # first: GX imports on the other core while the run locks, copies the build and builds; usually the
+            # worker has been at it since the definitions were imported (``prestart``)
+            self._worker = prestart.adopt()
+            if self._worker is None:
+                try:
+                    self._worker = ContractWorker()
+                except OSError as exc:
+                    log(f"contract worker did not start ({exc}); contracts will be validated in-process")
+        else:
+            prestart.discard()
         try:
             # As the CLI run: DuckDB would import pandas (0.4-0.8 s) on the first parameterised query; nothing in a
             # run needs it (pipelines.lean), and the mark is lifted when the run ends.
