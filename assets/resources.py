@@ -42,6 +42,7 @@ class ArmsflowResource(dg.ConfigurableResource):
     _started: float = PrivateAttr(default=0.0)
     _worker: ContractWorker | None = PrivateAttr(default=None)
     _held: ExitStack | None = PrivateAttr(default=None)
+    _present: set[str] = PrivateAttr(default_factory=set)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         settings = load_settings()
@@ -75,6 +76,7 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
+        self._present = set()
         self._ctx.deferred = []  # as in the CLI run: lineage and digests written once, before the checks
         # As in the CLI run: one database for the run's ops (the in-process executor runs them in this process),
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
@@ -112,6 +114,11 @@ class ArmsflowResource(dg.ConfigurableResource):
     @property
     def record(self) -> dict:
         return self._record
+
+    @property
+    def present_sources(self) -> set[str]:
+        """The sources the run's build was seen to hold data of (``steps._require_sources``)."""
+        return self._present
 
     def release_build(self) -> None:
         """Close the held build for good (before the publish renames it, and at teardown)."""
