@@ -2,9 +2,9 @@
 
 With the in-process executor the resource is set up once per run, so it holds the home's run lock for the whole
 Dagster run, starts the run's private build from the published warehouse, and at teardown removes the build
-and appends the run record: the same run model as the CLI (``pipelines.runner``). Like the CLI it starts the
-contract worker (``pipelines.contract_worker``) with the run when the run evaluates contracts, so importing Great
-Expectations overlaps the build on the other core.
+and appends the run record: the same run model as the CLI (``pipelines.runner``). When the run evaluates contracts
+it takes over the contract worker (``pipelines.contract_worker``) that importing the definitions started
+(``assets.prestart``), or starts one, so importing Great Expectations overlaps the build on the other core.
 """
 
 from __future__ import annotations
