@@ -35,6 +35,7 @@ IDLE_SECONDS = 60.0
 _lock = threading.Lock()
 _worker: ContractWorker | None = None
 _timer: threading.Timer | None = None
+_owner = 0  # the process that started the worker (a forked child must not take it over or close it)
 
 
 _freezes = 0
@@ -62,7 +63,7 @@ def freeze_heap() -> None:
 
 def start(force: bool = False) -> None:
     """Start the worker now (once per process until a run takes it), if this process may run a job soon."""
-    global _worker, _timer
+    global _worker, _timer, _owner
     if not (force or wanted()):
         return
     with _lock:
@@ -72,6 +73,7 @@ def start(force: bool = False) -> None:
             _worker = ContractWorker()
         except OSError:  # the run starts its own (or validates in-process)
             return
+        _owner = os.getpid()
         _timer = threading.Timer(IDLE_SECONDS, discard)
         _timer.daemon = True
         _timer.start()
@@ -80,6 +82,8 @@ def start(force: bool = False) -> None:
 def adopt() -> ContractWorker | None:
     """The worker started at import, if it is still alive: the caller owns it from now on (and closes it)."""
     global _worker, _timer
+    if os.getpid() != _owner:
+        return None
     with _lock:
         worker, _worker = _worker, None
         if _timer is not None:
