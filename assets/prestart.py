@@ -30,7 +30,7 @@ import threading
 
 from pipelines.contract_worker import ContractWorker
 
-IDLE_SECONDS = 60.0
+IDLE_SECONDS = 120.0
 
 _lock = threading.Lock()
 _worker: ContractWorker | None = None
