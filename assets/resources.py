@@ -45,6 +45,11 @@ class ArmsflowResource(dg.ConfigurableResource):
     _present: set[str] = PrivateAttr(default_factory=set)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._ctx = None
+        if context.dagster_run is not None and context.dagster_run.is_finished:
+            # ``dagster job execute`` and ``with dg.execute_job(...) as result`` set the resources up again after
+            # the run, to read its outputs: the run's transaction is over, and none of its assets has an output
+            return
         settings = load_settings()
         run_id = context.run_id or f"dagster-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
         command = f"dagster run {context.dagster_run.job_name if context.dagster_run else ''}".strip()
@@ -104,6 +109,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         remove_build(self._ctx)
         if self._stack:
             self._stack.close()
+        self._ctx = None
 
     @property
     def ctx(self) -> RunContext:

@@ -247,3 +247,21 @@ def test_the_worker_started_with_the_definitions_is_not_left_running():
     assert worker is not None and prestart._timer is not None and prestart._timer.daemon
     prestart.discard()
     assert prestart._worker is None and worker.proc.poll() is not None
+
+
+def _sipri_job():
+    return defs.resolve_job_def("refresh_sipri")
+
+
+def test_reading_a_finished_runs_result_starts_no_second_run(home):
+    """``dagster job execute`` (and ``with dg.execute_job(...) as result``) open the result, which sets the run's
+    resources up again after the run has ended, to read outputs. The resource used to start a second transaction
+    then: the lock, a copy of the warehouse, a contract worker, and a second record of the same run in runs.jsonl
+    saying it was not published."""
+    with dg.instance_for_test() as instance:
+        with dg.execute_job(dg.reconstructable(_sipri_job), instance=instance, raise_on_error=False) as result:
+            assert not result.success  # this home has no other sources: it stops at the first step needing them
+            run_id = result.run_id
+    records = [json.loads(line) for line in (home / "runs.jsonl").read_text().splitlines()]
+    assert [r["run_id"] for r in records].count(run_id) == 1, records
+    assert not list((home / "build").glob("*"))
