@@ -7,12 +7,16 @@ transaction (lock, private build) lives in one process.
 
 from __future__ import annotations
 
-import dagster as dg
+from . import prestart
 
-from .checks import asset_checks
-from .resources import ArmsflowResource
-from .schedules import jobs, schedules, source_change_sensor
-from .steps import published_warehouse, step_assets
+prestart.start()  # the contract worker imports Great Expectations while the rest of a run's process starts
+
+import dagster as dg  # noqa: E402
+
+from .checks import asset_checks  # noqa: E402
+from .resources import ArmsflowResource  # noqa: E402
+from .schedules import jobs, schedules, source_change_sensor  # noqa: E402
+from .steps import published_warehouse, step_assets  # noqa: E402
 
 defs = dg.Definitions(
     assets=[*step_assets, published_warehouse],
@@ -29,3 +33,5 @@ defs = dg.Definitions(
     },
     executor=dg.in_process_executor,
 )
+
+prestart.freeze_heap()  # the code location's modules and definitions live as long as the process

@@ -2,9 +2,9 @@
 
 With the in-process executor the resource is set up once per run, so it holds the home's run lock for the whole
 Dagster run, starts the run's private build from the published warehouse, and at teardown removes the build
-and appends the run record: the same run model as the CLI (``pipelines.runner``). Like the CLI it starts the
-contract worker (``pipelines.contract_worker``) with the run when the run evaluates contracts, so importing Great
-Expectations overlaps the build on the other core.
+and appends the run record: the same run model as the CLI (``pipelines.runner``). When the run evaluates contracts
+it takes over the contract worker (``pipelines.contract_worker``) that importing the definitions started
+(``assets.prestart``), or starts one, so importing Great Expectations overlaps the build on the other core.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from pipelines.runner import evaluate_checks, flush_bookkeeping, incoming_rows
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
 from pipelines.warehouse import fit_threads, held
 
+from . import prestart
+
 
 class ArmsflowResource(dg.ConfigurableResource):
     """mode 'replay' loads the bundled recordings into sources with no data; 'live' fetches ARMSFLOW_*_URL."""
@@ -40,19 +42,32 @@ class ArmsflowResource(dg.ConfigurableResource):
     _started: float = PrivateAttr(default=0.0)
     _worker: ContractWorker | None = PrivateAttr(default=None)
     _held: ExitStack | None = PrivateAttr(default=None)
+    _present: set[str] = PrivateAttr(default_factory=set)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._ctx = None
+        if context.dagster_run is not None and context.dagster_run.is_finished:
+            # ``dagster job execute`` and ``with dg.execute_job(...) as result`` set the resources up again after
+            # the run, to read its outputs: the run's transaction is over, and none of its assets has an output
+            return
         settings = load_settings()
         run_id = context.run_id or f"dagster-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}"
         command = f"dagster run {context.dagster_run.job_name if context.dagster_run else ''}".strip()
         log = context.log.info if context.log else print
         self._started = time.perf_counter()
         self._stack = ExitStack()
+        prestart.freeze_heap()  # what Dagster imported and built for the run: never garbage, not scanned again
         if _evaluates_contracts(context.dagster_run):
-            try:  # first: GX imports on the other core while the run locks, copies the build and builds
-                self._worker = ContractWorker()
-            except OSError as exc:
-                log(f"contract worker did not start ({exc}); contracts will be validated in-process")
+            # first: GX imports on the other core while the run locks, copies the build and builds; usually the
+            # worker has been at it since the definitions were imported (``prestart``)
+            self._worker = prestart.adopt()
+            if self._worker is None:
+                try:
+                    self._worker = ContractWorker()
+                except OSError as exc:
+                    log(f"contract worker did not start ({exc}); contracts will be validated in-process")
+        else:
+            prestart.discard()
         try:
             # As the CLI run: DuckDB would import pandas (0.4-0.8 s) on the first parameterised query; nothing in a
             # run needs it (pipelines.lean), and the mark is lifted when the run ends.
@@ -66,6 +81,7 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
+        self._present = set()
         self._ctx.deferred = []  # as in the CLI run: lineage and digests written once, before the checks
         # As in the CLI run: one database for the run's ops (the in-process executor runs them in this process),
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
@@ -94,6 +110,7 @@ class ArmsflowResource(dg.ConfigurableResource):
         remove_build(self._ctx)
         if self._stack:
             self._stack.close()
+        self._ctx = None
 
     @property
     def ctx(self) -> RunContext:
@@ -104,6 +121,11 @@ class ArmsflowResource(dg.ConfigurableResource):
     @property
     def record(self) -> dict:
         return self._record
+
+    @property
+    def present_sources(self) -> set[str]:
+        """The sources the run's build was seen to hold data of (``steps._require_sources``)."""
+        return self._present
 
     def release_build(self) -> None:
         """Close the held build for good (before the publish renames it, and at teardown)."""

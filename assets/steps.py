@@ -49,10 +49,12 @@ def _require_sources(step: Step, needed: list[str], armsflow: ArmsflowResource, 
     loads a source the home has never published whatever ``--source`` says; a Dagster job runs only the assets it
     selects, so in a home without that source (a first ``refresh_sipri``, say) the step would fail deep in SQL.
     Say so plainly instead."""
-    if not needed:
+    present = armsflow.present_sources  # a source the build holds stays there for the run: asked once
+    if not needed or present.issuperset(needed):
         return
     with connect(armsflow.ctx.build_path) as con:
-        missing = [s for s in needed if s not in current_batch_ids(con)]
+        present.update(current_batch_ids(con))
+    missing = [s for s in needed if s not in present]
     if missing:
         names = ", ".join(missing)
         raise dg.Failure(

@@ -13,9 +13,17 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.definitions import defs
-from pipelines.config import CONTRACTS_DIR, SOURCES
-from pipelines.steps import STEPS
+_was = os.environ.get("ARMSFLOW_PRESTART_WORKER")
+os.environ["ARMSFLOW_PRESTART_WORKER"] = "0"  # collecting this module must not start a GX process (see below)
+from assets import prestart  # noqa: E402
+from assets.definitions import defs  # noqa: E402
+
+if _was is None:
+    del os.environ["ARMSFLOW_PRESTART_WORKER"]
+else:
+    os.environ["ARMSFLOW_PRESTART_WORKER"] = _was
+from pipelines.config import CONTRACTS_DIR, SOURCES  # noqa: E402
+from pipelines.steps import STEPS  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -89,8 +97,14 @@ def test_graph_snapshot():
 
 
 def test_materialising_everything_gives_the_cli_warehouse(home, contracts_home):
+    """With the contract worker started as a script importing the definitions starts it (``assets.prestart``):
+    the run takes that worker over and closes it."""
+    prestart.start(force=True)
+    worker = prestart._worker
+    assert worker is not None and worker.proc.poll() is None
     result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
+    assert prestart._worker is None and worker.proc.poll() is not None, "the run did not take over the worker"
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
     # contracts_home: what `armsflow refresh` (contracts on) publishes from the same bundled data
@@ -219,4 +233,35 @@ def test_a_source_job_in_a_home_without_the_other_sources_says_what_to_run(home)
     assert "unoda" in text and "never published" in text and "`refresh` job" in text, failure.error.message
     assert "Catalog Error" not in failure.error.message
     assert not (home / "warehouse.duckdb").exists()
+    assert not list((home / "build").glob("*"))
+
+
+def test_the_worker_started_with_the_definitions_is_not_left_running():
+    """Code servers and step processes never start one; one no run takes is closed (after IDLE_SECONDS, at exit)."""
+    assert prestart.serving(["dagster", "api", "grpc", "--lazy-load-user-code"])
+    assert prestart.serving(["dagster", "code-server", "start"])
+    assert prestart.serving(["dagster", "api", "execute_step", "{}"])
+    assert not prestart.serving(["dagster", "api", "execute_run", "{}"]) and not prestart.serving(["-c"])
+    prestart.start(force=True)
+    worker = prestart._worker
+    assert worker is not None and prestart._timer is not None and prestart._timer.daemon
+    prestart.discard()
+    assert prestart._worker is None and worker.proc.poll() is not None
+
+
+def _sipri_job():
+    return defs.resolve_job_def("refresh_sipri")
+
+
+def test_reading_a_finished_runs_result_starts_no_second_run(home):
+    """``dagster job execute`` (and ``with dg.execute_job(...) as result``) open the result, which sets the run's
+    resources up again after the run has ended, to read outputs. The resource used to start a second transaction
+    then: the lock, a copy of the warehouse, a contract worker, and a second record of the same run in runs.jsonl
+    saying it was not published."""
+    with dg.instance_for_test() as instance:
+        with dg.execute_job(dg.reconstructable(_sipri_job), instance=instance, raise_on_error=False) as result:
+            assert not result.success  # this home has no other sources: it stops at the first step needing them
+            run_id = result.run_id
+    records = [json.loads(line) for line in (home / "runs.jsonl").read_text().splitlines()]
+    assert [r["run_id"] for r in records].count(run_id) == 1, records
     assert not list((home / "build").glob("*"))
