@@ -8,12 +8,16 @@ import shutil
 from dataclasses import replace
 
 import duckdb
+import pytest
 
 from pipelines.config import load_settings
 from pipelines.reuse import input_digest, table_digest
 from pipelines.steps import STEP_BY_NAME, STEPS
 from tests import cliproc
 from tests.wire import LEGACY_ROWS, legacy_csv
+
+# runs with contracts validate in this process's kept contract worker (conftest.warm_contracts)
+pytestmark = pytest.mark.usefixtures("warm_contracts")
 
 DERIVED = sorted({t for s in STEPS for t in s.tables})
 
