@@ -276,8 +276,10 @@ def carried_contracts(con, rebuilt: set[str]) -> tuple[set[str], list[Outcome]]:
 
     A table the run did not rebuild (``pipelines.reuse``) has the contents its last validation saw; its passing
     outcome is carried into this run's results (saying so) instead of being recomputed. A table with no passing
-    outcome on record (a run with --no-contracts built it, or it failed a warning) is validated again.
+    outcome on record (a run with --no-contracts built it, or it failed a warning) is validated again, and so is one
+    rebuilt after its last outcome (``step_input.built_at``: a run with --no-contracts changed it since).
     """
+    from .steps import STEPS
     from .warehouse import table_exists
 
     suites = {load_suite(p)["meta"]["table"] for p in suite_files()}
@@ -285,14 +287,18 @@ def carried_contracts(con, rebuilt: set[str]) -> tuple[set[str], list[Outcome]]:
     carried: list[Outcome] = []
     if not table_exists(con, "check_result"):
         return suites, []
+    built = (
+        dict(con.execute("SELECT step, built_at FROM step_input").fetchall()) if table_exists(con, "step_input") else {}
+    )
+    built_at = {t: built[s.name] for s in STEPS for t in s.tables if s.name in built}
     for table in sorted(suites - validate):
         rows = con.execute(
-            "SELECT check_name, asset, kind, severity, passed, failing_rows, sample, description, hint, run_id "
-            "FROM check_result WHERE kind = 'contract' AND check_name IN (?, ?) AND run_id = "
+            "SELECT check_name, asset, kind, severity, passed, failing_rows, sample, description, hint, run_id, "
+            "checked_at FROM check_result WHERE kind = 'contract' AND check_name IN (?, ?) AND run_id = "
             "(SELECT max(run_id) FROM check_result WHERE kind = 'contract' AND check_name = ?)",
             [f"contract_{table}", f"contract_{table}_warnings", f"contract_{table}"],
         ).fetchall()
-        if not rows or not all(r[4] for r in rows):
+        if not rows or not all(r[4] for r in rows) or any(r[10] < built_at.get(table, r[10]) for r in rows):
             validate.add(table)
             continue
         carried += [

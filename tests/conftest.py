@@ -115,6 +115,7 @@ def run_refresh(home: Path, *args: str) -> Path:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ARMSFLOW_HOME", str(home))
+        keep_contract_worker(mp)  # with contracts: this process's kept worker (warm_contracts)
         assert main(["refresh", *args]) == 0
     return home
 
@@ -170,6 +171,67 @@ def published_home(baseline_home, home):
     """A private copy of the baseline in this test's ARMSFLOW_HOME, to change freely."""
     shutil.copytree(baseline_home, home)
     return home
+
+
+_KEPT_WORKERS: list = []
+_REAL_WORKER: list = []  # pipelines.contract_worker.ContractWorker as defined, before keep_contract_worker patches it
+
+
+def kept_contract_worker():
+    """This test process's contract worker (``pipelines.contract_worker``), a real one kept between runs: what
+    ``warm_contracts`` gives the runs in place of a new worker each. Closed at the end of the session."""
+
+    class KeptWorker(_REAL_WORKER[0]):
+        """A real worker whose ``close`` at the end of a run leaves it running for the next run, unless a request is
+        still unanswered or it has died: then it is really closed, and the next run starts a new one."""
+
+        pending = False
+        closed = False
+
+        def send(self, build, tables, previous):
+            self.pending = True
+            super().send(build, tables, previous)
+
+        def result(self):
+            answer = super().result()
+            self.pending = False
+            return answer
+
+        def close(self):
+            if self.pending or self.proc.poll() is not None:
+                self.shut()
+
+        def shut(self):
+            if not self.closed:
+                self.closed = True
+                super().close()
+
+    if not _KEPT_WORKERS or _KEPT_WORKERS[-1].closed or _KEPT_WORKERS[-1].proc.poll() is not None:
+        _KEPT_WORKERS.append(KeptWorker())
+    return _KEPT_WORKERS[-1]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for worker in _KEPT_WORKERS:
+        worker.shut()
+
+
+def keep_contract_worker(mp: pytest.MonkeyPatch) -> None:
+    """Within mp, runs that start a contract worker get this process's kept one (``kept_contract_worker``)."""
+    import pipelines.contract_worker
+
+    if not _REAL_WORKER:
+        _REAL_WORKER.append(pipelines.contract_worker.ContractWorker)
+    mp.setattr(pipelines.contract_worker, "ContractWorker", kept_contract_worker)
+
+
+@pytest.fixture
+def warm_contracts(monkeypatch):
+    """Runs with contracts in this process (``pipelines.cli.main``, ``runner.run``) validate in this process's kept
+    contract worker instead of starting a worker (and importing Great Expectations in it, 2-3 CPU-s) per run: the same
+    child process, requests and answers, and the in-process fallback if it fails. For tests where how the worker
+    starts and stops is not under test (test_overhead.py, test_lean.py and the Dagster tests start their own)."""
+    keep_contract_worker(monkeypatch)
 
 
 @pytest.fixture(scope="session")

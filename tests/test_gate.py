@@ -20,7 +20,8 @@ from pipelines.config import CONTRACTS_DIR
 from tests.served import Sources, recorded, serve
 from tests.wire import API_ROWS, LEGACY_ROWS, legacy_csv
 
-pytestmark = pytest.mark.integration
+# runs with contracts validate in this process's kept contract worker (conftest.warm_contracts)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("warm_contracts")]
 
 
 def unoda_with(name: str, *actions: tuple[str, str, str]) -> bytes:

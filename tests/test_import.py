@@ -8,7 +8,8 @@ import pytest
 from pipelines.cli import main
 from tests.wire import LEGACY_ROWS, legacy_csv
 
-pytestmark = pytest.mark.integration
+# runs with contracts validate in this process's kept contract worker (conftest.warm_contracts)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("warm_contracts")]
 
 
 def test_import_replaces_sipri_and_keeps_the_rest(published_home, tmp_path):

@@ -8,12 +8,16 @@ import shutil
 from dataclasses import replace
 
 import duckdb
+import pytest
 
 from pipelines.config import load_settings
 from pipelines.reuse import input_digest, table_digest
 from pipelines.steps import STEP_BY_NAME, STEPS
 from tests import cliproc
 from tests.wire import LEGACY_ROWS, legacy_csv
+
+# runs with contracts validate in this process's kept contract worker (conftest.warm_contracts)
+pytestmark = pytest.mark.usefixtures("warm_contracts")
 
 DERIVED = sorted({t for s in STEPS for t in s.tables})
 
@@ -62,7 +66,7 @@ def test_a_changed_register_rebuilds_what_depends_on_it(published_home, tmp_path
     assert cliproc.consistent(home)["format"] == "legacy-export"
 
 
-def test_contracts_of_kept_tables_are_carried_only_after_they_passed(published_home):
+def test_contracts_of_kept_tables_are_carried_only_after_they_passed(published_home, tmp_path):
     """The baseline was built with --no-contracts: the first checked run validates every table; the next one
     validates what it rebuilt and carries the passing outcomes of the tables it kept, saying so."""
     home = published_home
@@ -85,6 +89,17 @@ def test_contracts_of_kept_tables_are_carried_only_after_they_passed(published_h
     assert set(second) == set(first)  # every suite has an outcome in every run
     assert "carried over" in second["contract_mart_dyad_year"]
     assert "carried over" not in second["contract_treaty_action"]  # rebuilt, so validated again
+
+    # A run without contracts changes the SIPRI tables after that validation; the next checked run keeps them (their
+    # inputs are those of the unchecked run), but their last outcome saw other contents: validated again, not carried.
+    path = tmp_path / "trade-register.csv"
+    path.write_bytes(legacy_csv())
+    assert cliproc.in_process(home, "import-sipri", str(path), "--accept-smaller", "--no-contracts").returncode == 0
+    assert cliproc.in_process(home, "refresh", "--replay", "--source", "unoda").returncode == 0
+    third = contract_rows()
+    assert set(third) == set(first)
+    for table in ("deal", "delivery", "mart_transfer_enriched", "mart_dyad_year"):
+        assert "carried over" not in third[f"contract_{table}"], third[f"contract_{table}"]
 
 
 NOT_READING_SIPRI_NAMES = {"treaty_action", "membership", "nuclear_status", "alliance"}  # steps.py: Step.reads

@@ -15,7 +15,8 @@ from tests.cliproc import consistent, in_process, residue, run, start
 from tests.conftest import shared
 from tests.wire import LEGACY_ROWS, api_response, legacy_csv
 
-pytestmark = pytest.mark.integration
+# runs with contracts validate in this process's kept contract worker (conftest.warm_contracts)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("warm_contracts")]
 
 
 @pytest.fixture
