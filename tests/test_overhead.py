@@ -10,8 +10,6 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.contract_worker import ContractWorker
-from pipelines.contracts import run_contracts
 from pipelines.warehouse import connect, held, released, replace_table, transaction
 
 
@@ -46,25 +44,6 @@ def test_grouped_writes_are_all_or_nothing(tmp_path):
             con.execute("INSERT INTO t VALUES (3)")
         assert con.execute("SELECT count(*) FROM t").fetchone() == (2,)
         assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'treaty_action'").fetchone()[0]
-
-
-@pytest.mark.integration
-def test_the_contract_worker_answers_as_in_process_validation(baseline_home, tmp_path):
-    """Same outcomes from the child (deferred imports, warm-up) as from validating here, failures included."""
-    build = tmp_path / "warehouse.duckdb"
-    build.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
-    with duckdb.connect(str(build)) as con:
-        con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")  # before the earliest
-    tables, previous = {"treaty", "organisation", "quarantine"}, {"organisation": 10_000}  # and a sharp shrink
-    worker = ContractWorker()
-    try:
-        from_worker = worker.validate(build, tables, previous)
-    finally:
-        worker.close()
-    with duckdb.connect(str(build), read_only=True) as con:
-        here = run_contracts(con, previous, tables)
-    assert from_worker == here
-    assert {o.check_name for o in here if not o.passed} == {"contract_treaty", "contract_organisation"}
 
 
 @pytest.mark.integration
