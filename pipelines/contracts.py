@@ -295,7 +295,8 @@ def carried_contracts(con, rebuilt: set[str]) -> tuple[set[str], list[Outcome]]:
         rows = con.execute(
             "SELECT check_name, asset, kind, severity, passed, failing_rows, sample, description, hint, run_id, "
             "checked_at FROM check_result WHERE kind = 'contract' AND check_name IN (?, ?) AND run_id = "
-            "(SELECT max(run_id) FROM check_result WHERE kind = 'contract' AND check_name = ?)",
+            "(SELECT run_id FROM check_result WHERE kind = 'contract' AND check_name = ? "
+            "ORDER BY checked_at DESC, run_id DESC LIMIT 1)",  # newest by time: Dagster run ids are UUIDs
             [f"contract_{table}", f"contract_{table}_warnings", f"contract_{table}"],
         ).fetchall()
         if not rows or not all(r[4] for r in rows) or any(r[10] < built_at.get(table, r[10]) for r in rows):
