@@ -51,3 +51,17 @@ def test_the_latest_passing_validation_is_the_one_carried(tmp_path):
     assert "deal" not in validate
     assert [o.check_name for o in carried if o.asset == "deal"] == ["contract_deal"]
     assert DAGSTER_RUN in carried[[o.asset for o in carried].index("deal")].description
+
+
+def test_the_dashboard_shows_the_newest_run_s_checks(tmp_path):
+    """The published run is the newest by time; an older Dagster run's UUID must not outrank it (`armsflow status`
+    reads the same run: checks.LATEST_CHECKED_RUN)."""
+    from pipelines.dashboard.data import check_results
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        ensure_tables(con, "check_result")
+        _outcome(con, DAGSTER_RUN, "contract_deal", True, "2026-11-26 06:05:00+00")
+        _outcome(con, CLI_RUN, "contract_deal", False, "2026-11-26 07:05:00+00")
+    shown = check_results(path)
+    assert list(shown["passed"]) == [False]  # the CLI run's (newer) failure, not the Dagster run's pass
