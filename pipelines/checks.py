@@ -14,6 +14,9 @@ from functools import lru_cache
 from .config import SQL_DIR
 
 SAMPLE_ROWS = 5
+# The run whose check results are the newest (the published run's, in a published warehouse): by time, since CLI
+# run ids start with a timestamp but Dagster's are UUIDs, which sort after every CLI id whatever their age.
+LATEST_CHECKED_RUN = "(SELECT run_id FROM check_result ORDER BY checked_at DESC, run_id DESC LIMIT 1)"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Plain text from the published warehouse (read-only) and the run log; imports onl
 
 from __future__ import annotations
 
+from .checks import LATEST_CHECKED_RUN
 from .config import Settings
 from .readers import open_published, print_rows
 
@@ -55,7 +56,7 @@ def print_status(settings: Settings) -> int:
         passed, errors, warns = con.execute(
             "SELECT count(*) FILTER (WHERE passed), count(*) FILTER (WHERE NOT passed AND severity = 'error'), "
             "count(*) FILTER (WHERE NOT passed AND severity = 'warn') FROM check_result "
-            "WHERE run_id = (SELECT max(run_id) FROM check_result)"
+            f"WHERE run_id = {LATEST_CHECKED_RUN}"
         ).fetchone()
     plural = "" if warns == 1 else "s"
     print(f"\nchecks of the published run: {passed} passed, {errors} blocking failures, {warns} warning{plural}")

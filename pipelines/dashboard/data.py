@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..checks import LATEST_CHECKED_RUN
 from .source import _LAKE, lake_connection, query, version, warehouse_path  # noqa: F401 (re-exported)
 
 # Named alliance/treaty conditions for the Explorer filter: label -> SQL predicate on mart_transfer_enriched.
@@ -242,9 +243,9 @@ def last_runs(path: Path) -> pd.DataFrame | None:
 def check_results(path: Path) -> pd.DataFrame:
     return query(
         path,
-        """SELECT check_name, asset, kind, severity, passed, failing_rows, description, hint, sample,
+        f"""SELECT check_name, asset, kind, severity, passed, failing_rows, description, hint, sample,
                                  checked_at
-                          FROM check_result WHERE run_id = (SELECT max(run_id) FROM check_result)
+                          FROM check_result WHERE run_id = {LATEST_CHECKED_RUN}
                           ORDER BY passed, severity, check_name""",
     )
 
