@@ -65,3 +65,17 @@ def test_the_dashboard_shows_the_newest_run_s_checks(tmp_path):
         _outcome(con, CLI_RUN, "contract_deal", False, "2026-11-26 07:05:00+00")
     shown = check_results(path)
     assert list(shown["passed"]) == [False]  # the CLI run's (newer) failure, not the Dagster run's pass
+
+
+def test_the_dashboard_lists_runs_newest_first(tmp_path):
+    from pipelines.dashboard.data import last_runs
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        ensure_tables(con, "run")
+        for run_id, started in ((DAGSTER_RUN, "2026-11-26 06:00:00+00"), (CLI_RUN, "2026-11-26 07:00:00+00")):
+            con.execute(
+                "INSERT INTO run (run_id, command, published, started_at, seconds) VALUES (?, 'refresh', TRUE, ?, 1)",
+                [run_id, started],
+            )
+    assert list(last_runs(path)["run_id"]) == [CLI_RUN, DAGSTER_RUN]
