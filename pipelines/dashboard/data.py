@@ -237,7 +237,8 @@ def country_timeline(path: Path, entity: str) -> pd.DataFrame:
 def last_runs(path: Path) -> pd.DataFrame | None:
     if "run" not in tables(path):
         return None
-    return query(path, "SELECT * FROM run ORDER BY 1 DESC LIMIT 20")
+    # by start time: Dagster run ids are UUIDs, which sort after every (timestamped) CLI id whatever their age
+    return query(path, "SELECT * FROM run ORDER BY started_at DESC, run_id DESC LIMIT 20")
 
 
 def check_results(path: Path) -> pd.DataFrame:
