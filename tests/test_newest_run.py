@@ -1,5 +1,5 @@
-""" "The latest run" is the newest by time: for the contract outcomes a run carries over for a table it kept, for the
-checks `armsflow status` and the dashboard show, and for the dashboard's run list.
+"""Which run is the latest: the newest by time, for the contract outcomes a run carries over for a table it kept,
+for the checks `armsflow status` and the dashboard show, and for the dashboard's run list.
 
 CLI run ids start with a timestamp, Dagster's are UUIDs, so the newest run is not the greatest id."""
 
