@@ -21,13 +21,19 @@ def _outcome(con, run_id: str, name: str, passed: bool, at: str) -> None:
     )
 
 
-def test_a_later_cli_validation_outranks_an_earlier_dagster_one(tmp_path):
-    """deal passed in a Dagster run, then failed a warning in a later CLI run and was kept since: the next run must
-    validate deal again (its latest outcome failed), not carry the Dagster run's pass over the newer warning."""
+def _kept_deal(tmp_path, built_by: str):
+    """A build whose deal table was last built at 06:00 by ``built_by`` and kept since (no rows needed)."""
     con = duckdb.connect(str(tmp_path / "build.duckdb"))
     ensure_tables(con, "check_result", "step_input")
     con.execute("CREATE TABLE deal (deal_id VARCHAR)")
-    con.execute("INSERT INTO step_input VALUES ('deal', 'x', ?, '2026-11-26 06:00:00+00')", [DAGSTER_RUN])
+    con.execute("INSERT INTO step_input VALUES ('deal', 'x', ?, '2026-11-26 06:00:00+00')", [built_by])
+    return con
+
+
+def test_a_later_cli_validation_outranks_an_earlier_dagster_one(tmp_path):
+    """deal passed in a Dagster run, then failed a warning in a later CLI run and was kept since: the next run must
+    validate deal again (its latest outcome failed), not carry the Dagster run's pass over the newer warning."""
+    con = _kept_deal(tmp_path, built_by=DAGSTER_RUN)
     _outcome(con, DAGSTER_RUN, "contract_deal", True, "2026-11-26 06:05:00+00")
     _outcome(con, DAGSTER_RUN, "contract_deal_warnings", True, "2026-11-26 06:05:00+00")
     _outcome(con, CLI_RUN, "contract_deal", True, "2026-11-26 07:05:00+00")
@@ -40,10 +46,7 @@ def test_a_later_cli_validation_outranks_an_earlier_dagster_one(tmp_path):
 
 
 def test_the_latest_passing_validation_is_the_one_carried(tmp_path):
-    con = duckdb.connect(str(tmp_path / "build.duckdb"))
-    ensure_tables(con, "check_result", "step_input")
-    con.execute("CREATE TABLE deal (deal_id VARCHAR)")
-    con.execute("INSERT INTO step_input VALUES ('deal', 'x', ?, '2026-11-26 06:00:00+00')", [CLI_RUN])
+    con = _kept_deal(tmp_path, built_by=CLI_RUN)
     _outcome(con, CLI_RUN, "contract_deal", False, "2026-11-26 06:05:00+00")
     _outcome(con, DAGSTER_RUN, "contract_deal", True, "2026-11-26 07:05:00+00")
 
