@@ -112,16 +112,26 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
         ctx.progress(f"      {step.name}: {shown} ({time.perf_counter() - t0:.1f} s)")  # named: steps may overlap
         return counts
 
-    if at_once <= 1:
-        for step in steps:
+    if at_once > 1 and (failure := _side_by_side(steps, ctx, at_once, one, results)) is not None:
+        if not (isinstance(failure, duckdb.TransactionException) and "conflict" in str(failure).lower()):
+            raise failure
+        # A write-write conflict no test has met (the shared tables, schema and macros are the known ones): the
+        # failed step's transaction was rolled back, and a step rebuilds its tables from scratch, so the steps left
+        # run again one at a time, as they would with one thread.
+        ctx.progress(f"      two steps conflicted ({str(failure).splitlines()[0]}); the rest run one at a time")
+    for step in steps:  # one at a time: every step, or those left after a conflict
+        if step.name not in results:
             results[step.name] = one(step)
-        return results
+    return results
 
+
+def _side_by_side(steps: list[Step], ctx: RunContext, at_once: int, one, results: dict) -> BaseException | None:
+    """``run_steps`` with ``at_once`` steps at a time: fills ``results``; the first failure, or None."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    planned = set(position)
-    waiting = {step.name: {d for d in step.deps if d in planned} for step in steps}
+    position = {step.name: i for i, step in enumerate(steps)}
     by_name = {step.name: step for step in steps}
+    waiting = {step.name: {d for d in step.deps if d in by_name} for step in steps}
     with connect(ctx.build_path) as con:  # created once, before two steps could both try
         con.execute("CREATE SCHEMA IF NOT EXISTS staging")
         ensure_tables(con, *SHARED_TABLES)
@@ -130,33 +140,22 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
     with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="step") as pool:
         while True:
             if failure is None:
-                ready = [n for n, deps in waiting.items() if not deps and n not in results]
-                for name in sorted(ready, key=position.__getitem__)[: at_once - len(running)]:
+                ready = sorted((n for n, deps in waiting.items() if not deps), key=position.__getitem__)
+                for name in ready[: at_once - len(running)]:
                     running[pool.submit(one, by_name[name])] = name
                     del waiting[name]
             if not running:
-                break
+                return failure
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 name = running.pop(future)
                 try:
                     results[name] = future.result()
-                except BaseException as exc:  # noqa: BLE001 - raised below, once the others have finished
+                except BaseException as exc:  # noqa: BLE001 - returned once the others have finished
                     failure = failure or exc
                     continue
                 for deps in waiting.values():
                     deps.discard(name)
-    if failure is not None:
-        if not (isinstance(failure, duckdb.TransactionException) and "conflict" in str(failure).lower()):
-            raise failure
-        # A write-write conflict no test has met (the shared tables, schema and macros above are the known ones):
-        # the failed step's transaction was rolled back, and a step rebuilds its tables from scratch, so the steps
-        # left run again one at a time, as they would with one thread.
-        ctx.progress(f"      two steps conflicted ({str(failure).splitlines()[0]}); the rest run one at a time")
-        for step in steps:
-            if step.name not in results:
-                results[step.name] = one(step)
-    return results
 
 
 def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
