@@ -17,6 +17,7 @@ import os
 import shutil
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -74,6 +75,15 @@ def _holder(path: Path) -> dict:
         return {}
 
 
+def _current_holder(path: Path, patience: float = 1.0) -> dict:
+    """Who holds the lock: a holder writes itself into the lock file just after taking the lock, so a run refused
+    in between finds the file empty (or the last holder's cleared note) and reads again for up to ``patience`` s."""
+    deadline = time.monotonic() + patience
+    while not (holder := _holder(path)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return holder
+
+
 def describe_holder(holder: dict) -> str:
     if not holder:
         return "another armsflow run"
@@ -94,7 +104,7 @@ def run_lock(
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _holder(settings.lock_path)
+            holder = _current_holder(settings.lock_path)
             if not wait:
                 raise RunLocked(settings.home, describe_holder(holder)) from None
             progress(f"waiting for {describe_holder(holder)} to finish ...")
