@@ -8,9 +8,7 @@ Legacy rows are one per deal; their deliveries carry only the years.
 
 from __future__ import annotations
 
-import numpy as np
-import pyarrow as pa
-
+from ..errors import PayloadError
 from ..runs import RunContext
 from ..warehouse import connect, ensure_tables, sql_text, table_frame
 from .common import record_loaded
@@ -143,22 +141,27 @@ SELECT t.* EXCLUDE (supplier, recipient, line_no, raw_text, sipri_id, delivery_y
     CAST(list_max(string_split(t.delivery_years, '; ')) AS INTEGER) AS last_delivery_year
 FROM _trade t
 WHERE {LEGACY}
-ORDER BY t.deal_id
 """
 LEGACY_DELIVERIES = f"""
 INSERT INTO delivery BY NAME
 SELECT deal_id, payload_sha256, source_release, CAST(y AS INTEGER) AS delivery_year
-FROM (SELECT deal_id, payload_sha256, source_release, unnest(list_distinct(string_split(delivery_years, '; '))) AS y
+FROM (SELECT deal_id, payload_sha256, source_release,
+             unnest(list_sort(list_distinct(string_split(delivery_years, '; ')))) AS y
       FROM _trade WHERE {LEGACY} AND delivery_years IS NOT NULL)
-ORDER BY deal_id, delivery_year
 """
-# The keys are added once the rows are in: DuckDB builds an index from a full table in one pass, much faster
-# than it maintains one row by row during a bulk insert (10x register: 1.3 CPU-s instead of 2.7 for deal and
-# delivery). A duplicate key still fails the step, at this statement.
-PRIMARY_KEYS = (
-    "ALTER TABLE deal ADD PRIMARY KEY (deal_id)",
-    "ALTER TABLE delivery ADD PRIMARY KEY (deal_id, delivery_year)",
-)
+# deal and delivery carry no PRIMARY KEY: their keys are unique by construction (an API deal is a GROUP BY deal_id,
+# its second row for a year is quarantined; a legacy deal's key is the hash of its fields, identical twins numbered;
+# a legacy deal's years are distinct), the contracts check both (expect_column_values_to_be_unique,
+# expect_compound_columns_to_be_unique), and DUPLICATE_DEALS below stops the step should two payloads of one batch
+# still produce one key twice. The index cost more than any other part of the step: building it needed the rows
+# sorted by key first (legacy keys are hashes, so a full sort of the register), and at 100x the register (2.95
+# million legacy deals) the sort and the two indexes took about as long as everything else in the step.
+# (DuckDB's performance guide also advises against keys on bulk-loaded tables unless needed.) Legacy deals stay
+# in the file's order.
+DUPLICATE_DEALS = """
+SELECT deal_id, count(*) AS n, string_agg(DISTINCT payload_sha256, ', ') AS payloads
+FROM deal GROUP BY deal_id HAVING count(*) > 1 ORDER BY deal_id LIMIT 3
+"""
 QUARANTINE = """
 INSERT INTO quarantine BY NAME
 SELECT 'sipri' AS source, 'resolve' AS stage, payload_sha256, line_no, raw_text, _reason AS reason
@@ -178,6 +181,9 @@ def kahan_tiv(con) -> None:
     and diffs see no change where the data did not change. One or two values sum exactly alike either way;
     the deals with three or more are summed here, vectorised across deals (one numpy pass per position).
     """
+    import numpy as np  # here: only API registers with three or more TIV rows per deal need it (0.08 s to import)
+    import pyarrow as pa
+
     lists = con.sql(TIV_LISTS).to_arrow_table()
     if lists.num_rows == 0:
         return
@@ -208,8 +214,14 @@ def build_deals(ctx: RunContext) -> dict:
         con.execute(API_DELIVERIES)
         con.execute(LEGACY_DEALS)
         con.execute(LEGACY_DELIVERIES)
-        for sql in PRIMARY_KEYS:
-            con.execute(sql)
+        if duplicates := con.execute(DUPLICATE_DEALS).fetchall():
+            raise PayloadError(
+                "sipri",
+                "this batch",
+                "deal ID "
+                + "; ".join(f"{key} appears {n} times (payloads {shas})" for key, n, shas in duplicates)
+                + " — the same deal was read from more than one payload; import one file per release",
+            )
         con.execute("DELETE FROM quarantine WHERE source = 'sipri' AND stage = 'resolve'")
         con.execute(QUARANTINE)
         record_loaded(con, "sipri", table_frame(con, LOADED))

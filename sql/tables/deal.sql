@@ -1,7 +1,7 @@
 -- One row per SIPRI deal (an order of a weapon system from a supplier to a recipient).
 CREATE OR REPLACE TABLE deal (
-    deal_id                      VARCHAR NOT NULL,     -- SIPRI AT Database ID, or L-<hash>; PRIMARY KEY added after the load
-                                                       -- (pipelines/stages/deals.py: PRIMARY_KEYS)
+    deal_id                      VARCHAR NOT NULL,     -- SIPRI AT Database ID, or L-<hash>; unique (no PRIMARY KEY:
+                                                       -- pipelines/stages/deals.py, DUPLICATE_DEALS)
     source_format                VARCHAR NOT NULL CHECK (source_format IN ('trade-register-csv', 'legacy-export')),
     supplier_id                  VARCHAR NOT NULL,
     recipient_id                 VARCHAR NOT NULL,

@@ -8,7 +8,8 @@ CREATE OR REPLACE TABLE delivery (
     tiv_delivered                  DOUBLE,
     payload_sha256                 VARCHAR,   -- provenance: the payload (raw/sipri/<sha256>.*) the row was read from
     source_release                 VARCHAR    -- and its release label
-    -- PRIMARY KEY (deal_id, delivery_year): added after the load (pipelines/stages/deals.py: PRIMARY_KEYS)
+    -- unique (deal_id, delivery_year), by construction and by the delivery contract (no PRIMARY KEY: see
+    -- pipelines/stages/deals.py, DUPLICATE_DEALS)
 );
 COMMENT ON TABLE delivery IS 'One row per SIPRI deal and delivery year; legacy exports give only the years, so their per-year figures stay NULL.';
 COMMENT ON COLUMN delivery.deal_id IS 'The deal (deal.deal_id).';
