@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
@@ -34,6 +33,8 @@ def fingerprint(settings: Settings) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _code() -> dict[str, str]:
     """Once per process (about 0.5 s: the package metadata lookup scans site-packages): a process runs one code."""
+    from importlib.metadata import PackageNotFoundError, version  # here: a reader never needs it (30-50 ms)
+
     try:
         package = version("armsflow")
     except PackageNotFoundError:
