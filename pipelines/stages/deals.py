@@ -157,7 +157,8 @@ FROM (SELECT deal_id, payload_sha256, source_release,
 # every key, about 1 s at 100x). The indexes cost more than any other part of the step: building one needed the
 # rows sorted by key first (legacy keys are hashes, so a full sort of the register); at 100x the register (2.95
 # million legacy deals) the sort and the two indexes took about as long as everything else in the step. (DuckDB's
-# performance guide also advises against keys on bulk-loaded tables unless needed.) Legacy deals stay in file order.
+# "Indexes" page, 1.5: indexes slow loading down, and an ART index must fit in memory while it is built, which a
+# register's under the 2 GB cap need not.) Legacy deals stay in file order.
 DUPLICATE_DEALS = """
 SELECT deal_id, count(*) AS n, string_agg(DISTINCT payload_sha256, ', ') AS payloads
 FROM deal GROUP BY deal_id HAVING count(*) > 1 ORDER BY deal_id LIMIT 3
