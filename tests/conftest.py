@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -85,17 +86,25 @@ def pytest_xdist_make_scheduler(config, log):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    """With ARMSFLOW_TEST_TIMELINE=FILE, each test appends `worker start end nodeid` (setup to teardown, epoch
-    seconds) to FILE: where a `-n 2` run leaves a worker idle, and what runs last."""
+    """With ARMSFLOW_TEST_TIMELINE=FILE, each test appends `worker start end cpu nodeid` (setup to teardown, epoch
+    seconds; cpu: CPU seconds of the worker and of its children that ended meanwhile) to FILE: where a `-n 2` run
+    leaves a worker idle, what runs last, and what costs CPU whatever the load."""
     timeline = os.environ.get("ARMSFLOW_TEST_TIMELINE")
-    start = time.time()
+    start, cpu = time.time(), _cpu_seconds()
     try:
         return (yield)
     finally:
         if timeline:
             with open(timeline, "a") as out:
                 worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-                out.write(f"{worker} {start:.2f} {time.time():.2f} {item.nodeid}\n")
+                used = _cpu_seconds() - cpu
+                out.write(f"{worker} {start:.2f} {time.time():.2f} {used:.2f} {item.nodeid}\n")
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (user and system)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 @pytest.fixture
