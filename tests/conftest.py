@@ -175,6 +175,17 @@ def contracts_home(tmp_path_factory):
     return shared_build(tmp_path_factory)
 
 
+@pytest.fixture(scope="session")
+def gx_answers(baseline_home, tmp_path_factory) -> dict:
+    """What one fresh Great Expectations process answers (tests/gx_process.py), computed once per test session."""
+    import json
+
+    from tests.gx_process import answer
+
+    folder = shared(tmp_path_factory, "gx_answers", lambda folder: answer(baseline_home, folder))
+    return json.loads((folder / "answers.json").read_text())
+
+
 @pytest.fixture
 def published_home(baseline_home, home):
     """A private copy of the baseline in this test's ARMSFLOW_HOME, to change freely."""

@@ -4,7 +4,6 @@ without a query, queries run without transactions, and the outcomes equal those 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,7 +17,6 @@ import sqlalchemy as sa
 
 from pipelines import contracts, gx_duckdb
 from pipelines.contract_worker import ROOT, SUITE_WEIGHT, ContractWorker, _halves
-from tests.conftest import shared
 
 
 def _engine(con, url: str = gx_duckdb.URL):
@@ -68,69 +66,12 @@ def test_queries_run_without_transactions_and_a_failed_one_does_not_poison_the_n
         cursor.close()
 
 
-VALIDATIONS = """
-import json, os, sys
-from dataclasses import asdict
-from pipelines import contract_worker as cw, contracts, gx_duckdb
-build, markers = sys.argv[1], sys.argv[2]
-contracts.defer_unused_imports()
-parent, validate = os.getpid(), cw._validate
-previous = {"organisation": 10_000}  # a shrink the organisation contract refuses
-serial = [o for outcomes in validate(build, contracts.suites_for(None), previous) for o in outcomes]
-
-def in_the_fork_too(build, suites, previous):
-    if os.getpid() != parent:
-        if mode == "dies":
-            os._exit(3)
-        open(os.path.join(markers, mode), "w").close()
-    return validate(build, suites, previous)
-
-cw._validate = in_the_fork_too
-for mode in ("answers", "dies"):  # the worker's split validation, both cases
-    split = cw.validate_split(build, contracts.suites_for(None), previous)
-    failed = sorted(o.check_name for o in split if not o.passed)
-    forked = os.path.exists(os.path.join(markers, mode))
-    print(json.dumps({"mode": mode, "same": split == serial, "failed": failed, "forked": forked}))
-cw._validate = validate
-gx_duckdb.URL = "duckdb:///:memory:"  # duckdb_engine's own dialect
-upstream = [o for outcomes in validate(build, contracts.suites_for(None), previous) for o in outcomes]
-print(json.dumps({"same": serial == upstream, "ours": [asdict(o) for o in serial],
-                  "upstream": [asdict(o) for o in upstream]}))
-"""
-
-
-@pytest.fixture(scope="session")
-def validations(baseline_home, tmp_path_factory) -> list[dict]:
-    """One Python process (one Great Expectations import) validates every suite of a copy of the baseline that
-    three suites fail (a date and a year out of range, and a shrink the organisation contract refuses): in one
-    process, split in two as the worker does (a fork that answers, then a fork that dies), then through
-    duckdb_engine's own dialect. Its answers, computed once per test session (conftest.shared)."""
-
-    def build(folder):
-        warehouse = folder / "warehouse.duckdb"
-        warehouse.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")
-            con.execute("UPDATE deal SET order_year = 1700 WHERE deal_id = (SELECT min(deal_id) FROM deal)")
-        proc = subprocess.run(
-            [sys.executable, "-c", VALIDATIONS, str(warehouse), str(folder)],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            cwd=ROOT,
-        )
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        (folder / "answers.json").write_text(json.dumps([json.loads(line) for line in proc.stdout.splitlines()[-3:]]))
-
-    return json.loads((shared(tmp_path_factory, "contract_validations", build) / "answers.json").read_text())
-
-
 FAILED = ["contract_deal", "contract_organisation", "contract_treaty"]
 
 
 @pytest.mark.integration
-def test_outcomes_equal_those_through_duckdb_engines_own_dialect(validations):
-    answer = validations[2]
+def test_outcomes_equal_those_through_duckdb_engines_own_dialect(gx_answers):
+    answer = gx_answers["upstream"]
     assert answer["same"] and answer["ours"] == answer["upstream"]
     assert sorted(o["check_name"] for o in answer["ours"] if not o["passed"]) == FAILED
     assert len(answer["ours"]) == len(contracts.suite_files()) + 1  # quarantine's warnings are their own outcome
@@ -154,10 +95,10 @@ def test_the_worker_runs_this_code_whatever_the_working_directory(baseline_home,
 
 
 @pytest.mark.integration
-def test_split_validation_answers_as_one_process_would(validations):
+def test_split_validation_answers_as_one_process_would(gx_answers):
     """The worker validates in two processes (a fork takes about half the suites): same outcomes, same order, and
     a fork that dies before answering has its share validated by the worker itself."""
-    assert validations[:2] == [
+    assert gx_answers["split"] == [
         {"mode": "answers", "same": True, "failed": FAILED, "forked": True},
         {"mode": "dies", "same": True, "failed": FAILED, "forked": False},
     ]
