@@ -113,5 +113,13 @@ class Console:
         return errors + unknown
 
 
+def failure_screenshot(page, path: Path) -> None:
+    """What the page showed when a test failed (taken only then: a screenshot costs the browser CPU)."""
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Exception:  # the page or browser may be what failed
+        pass
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

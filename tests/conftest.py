@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -20,32 +21,38 @@ ONE_WORKER_MODULES = (
 )
 
 
-# Single tests that took 8 s or more of a `make test` run (pytest --durations, 2026-11-26, 2 cores, load 8), longest
-# first: collected right after the modules above, so that the short tests fill the gaps at the end of the run instead
-# of one of these starting last on one worker while the other has nothing left. Only the order depends on this list.
+# Single tests that took about 4 s or more of a `make test` run (ARMSFLOW_TEST_TIMELINE, 2026-11-26 08:21, 2 cores,
+# load 2-8), longest first: collected right after the modules above, so that the short tests fill the gaps at the end
+# of the run instead of one of these starting last on one worker while the other has nothing left. The first one
+# builds the session's GX answers (conftest gx_answers) that two more tests read. Only the order depends on this list.
 START_EARLY = (
-    "tests/test_sipri_register_2024.py::test_whole_2024_register_loads_and_reconciles",
-    "tests/test_history.py::test_release_switches_back_and_forth",
-    "tests/test_runs.py::test_twenty_readers_during_a_refresh_never_fail",
-    "tests/test_history.py::test_noop_refresh_touches_nothing_and_force_rebuilds",
-    "tests/test_import.py::test_import_replaces_sipri_and_keeps_the_rest",
-    "tests/test_gate.py::test_a_negative_tiv",
-    "tests/test_dagster.py::test_materialising_everything_gives_the_cli_warehouse",
-    "tests/test_tiv_reconcile.py::test_disagreeing_table_warns_then_serves_a_legacy_export",
-    "tests/test_overhead.py::test_the_contract_worker_answers_as_in_process_validation",
-    "tests/test_reuse.py::test_contracts_of_kept_tables_are_carried_only_after_they_passed",
-    "tests/test_dagster.py::test_a_blocking_failure_stops_publication",
-    "tests/test_runs.py::test_wait_queues_the_second_writer",
-    "tests/test_live.py::test_country_year_tiv_is_zero_only_where_figures_exist",
-    "tests/test_live.py::test_live_sipri_loads_exactly_what_is_served",
-    "tests/test_history.py::test_legacy_releases_matched_by_rule_with_ambiguity",
-    "tests/test_runs.py::test_kill_9_at_any_moment_leaves_the_published_file_intact[publish]",
     "tests/test_overhead.py::test_deferred_modules_load_when_used",
+    "tests/test_history.py::test_release_switches_back_and_forth",
+    "tests/test_dagster.py::test_a_failed_contract_on_an_early_table_stops_publication",
+    "tests/test_lean.py::test_the_in_process_contract_fallback_still_validates",
+    "tests/test_sipri_register_2024.py::test_whole_2024_register_loads_and_reconciles",
+    "tests/test_runs.py::test_twenty_readers_during_a_refresh_never_fail",
+    "tests/test_dagster.py::test_a_blocking_failure_stops_publication",
+    "tests/test_dagster.py::test_reading_a_finished_runs_result_starts_no_second_run",
+    "tests/test_reuse.py::test_contracts_of_kept_tables_are_carried_only_after_they_passed",
+    "tests/test_live.py::test_country_year_tiv_is_zero_only_where_figures_exist",
+    "tests/test_dagster.py::test_materialising_everything_gives_the_cli_warehouse",
+    "tests/test_runs.py::test_wait_queues_the_second_writer",
+    "tests/test_runs.py::test_refresh_after_import_keeps_the_import",
+    "tests/test_reuse.py::test_a_register_with_new_names_keeps_what_does_not_read_them",
+    "tests/test_lean.py::test_an_import_without_contracts_never_loads_pandas",
+    "tests/test_runs.py::test_kill_9_at_any_moment_leaves_the_published_file_intact[publish]",
+    "tests/test_dagster_contract_worker.py::test_the_worker_answers_each_request_as_in_process_validation_would",
+    "tests/test_runs.py::test_concurrent_writers_never_publish_a_mixed_warehouse[1.5]",
+    "tests/test_history.py::test_legacy_releases_matched_by_rule_with_ambiguity",
+    "tests/test_live.py::test_unknown_names_are_quarantined_and_reported",
+    "tests/test_import.py::test_import_replaces_sipri_and_keeps_the_rest",
+    "tests/test_tiv_reconcile.py::test_disagreeing_table_warns_then_serves_a_legacy_export",
+    "tests/test_runs.py::test_two_refreshes_at_once_one_does_the_work",
+    "tests/test_history.py::test_noop_refresh_touches_nothing_and_force_rebuilds",
     "tests/test_history_sql.py::test_upgraded_home_sees_unchanged_deals_unchanged",
     "tests/test_runs.py::test_concurrent_writers_never_publish_a_mixed_warehouse[0.0]",
-    "tests/test_runs.py::test_concurrent_writers_never_publish_a_mixed_warehouse[1.5]",
-    "tests/test_runs.py::test_refresh_after_import_keeps_the_import",
-    "tests/test_runs.py::test_two_refreshes_at_once_one_does_the_work",
+    "tests/test_gate.py::test_a_negative_tiv",
 )
 
 
@@ -85,17 +92,25 @@ def pytest_xdist_make_scheduler(config, log):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    """With ARMSFLOW_TEST_TIMELINE=FILE, each test appends `worker start end nodeid` (setup to teardown, epoch
-    seconds) to FILE: where a `-n 2` run leaves a worker idle, and what runs last."""
+    """With ARMSFLOW_TEST_TIMELINE=FILE, each test appends `worker start end cpu nodeid` (setup to teardown, epoch
+    seconds; cpu: CPU seconds of the worker and of its children that ended meanwhile) to FILE: where a `-n 2` run
+    leaves a worker idle, what runs last, and what costs CPU whatever the load."""
     timeline = os.environ.get("ARMSFLOW_TEST_TIMELINE")
-    start = time.time()
+    start, cpu = time.time(), _cpu_seconds()
     try:
         return (yield)
     finally:
         if timeline:
             with open(timeline, "a") as out:
                 worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-                out.write(f"{worker} {start:.2f} {time.time():.2f} {item.nodeid}\n")
+                used = _cpu_seconds() - cpu
+                out.write(f"{worker} {start:.2f} {time.time():.2f} {used:.2f} {item.nodeid}\n")
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (user and system)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 @pytest.fixture
@@ -164,6 +179,17 @@ def baseline_home(tmp_path_factory):
 def contracts_home(tmp_path_factory):
     """The same published by a refresh with the data contracts (its check results included); read-only."""
     return shared_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def gx_answers(baseline_home, tmp_path_factory) -> dict:
+    """What one fresh Great Expectations process answers (tests/gx_process.py), computed once per test session."""
+    import json
+
+    from tests.gx_process import answer
+
+    folder = shared(tmp_path_factory, "gx_answers", lambda folder: answer(baseline_home, folder))
+    return json.loads((folder / "answers.json").read_text())
 
 
 @pytest.fixture

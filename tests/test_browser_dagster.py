@@ -22,7 +22,7 @@ import pytest
 from pipelines.config import REPO_ROOT
 from pipelines.runs import identity
 from pipelines.steps import STEPS
-from tests.browser import Console, free_port, launch, require_browser
+from tests.browser import Console, failure_screenshot, free_port, launch, require_browser
 
 # The code location as `dagster dev` loads it: change these two together when the location is renamed.
 LOCATION = "armsflow"  # [tool.dagster] code_location_name in pyproject.toml
@@ -104,7 +104,7 @@ def wait_for_end(url: str, run_id: str, seconds: float = 900) -> str:
         state = status(url, run_id)
         if state in ("SUCCESS", "FAILURE", "CANCELED"):
             break
-        time.sleep(0.5)
+        time.sleep(1)  # each status query costs the webserver CPU the run needs
     return state
 
 
@@ -167,11 +167,9 @@ def test_graph_visible_refresh_launched_from_the_ui_succeeds_and_checks_show(web
         page.goto(f"{url}/asset-groups")
         for group in ("raw", "staging", "warehouse", "marts", "publish"):
             page.get_by_text(group, exact=True).first.wait_for()
-        page.screenshot(path=str(root / "asset_graph.png"))
         page.goto(f"{url}/locations/{LOCATION}/asset-groups/marts")
         for asset in ("mart_transfer_enriched", "mart_country_year", "mart_dyad_year"):
             page.get_by_text(asset, exact=True).first.wait_for()
-        page.screenshot(path=str(root / "marts_graph.png"))
 
         # Launch the refresh job from its page, as a user would. Runs of the module's other test may be listed:
         # the click must add exactly one new run.
@@ -196,17 +194,18 @@ def test_graph_visible_refresh_launched_from_the_ui_succeeds_and_checks_show(web
         assert wait_for_end(url, run_id) == "SUCCESS", (root / "dagster.log").read_text()[-3000:]
         page.goto(f"{url}/runs/{run_id}")
         page.get_by_text("Success", exact=True).first.wait_for()
-        page.screenshot(path=str(root / "run.png"))
 
         # Check results of the run, on the deal asset's checks tab.
         page.goto(f"{url}/assets/deal?view=checks")
         page.get_by_text("contract_deal", exact=True).first.wait_for()
         page.get_by_text(re.compile(r"^(Passed|Succeeded)$")).first.wait_for()
         assert page.get_by_text("Failed", exact=True).count() == 0
-        page.screenshot(path=str(root / "checks.png"))
         published_now = identity(root / "home" / "warehouse.duckdb")
         assert published_now is not None and published_now != published  # the run launched by the click published
         errors = [e for e in console.problems() if "favicon" not in e]
         print(f"Dagster UI test: {time.time() - t0:.0f} s after the webserver answered; console: {errors}")
+    except BaseException:
+        failure_screenshot(page, root / "failure.png")
+        raise
     finally:
         page.close()

@@ -10,7 +10,7 @@ import re
 import duckdb
 import pytest
 
-from tests.browser import Console, launch, require_browser, start_dashboard
+from tests.browser import Console, failure_screenshot, launch, require_browser, start_dashboard
 from tests.conftest import refreshed_home
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
@@ -65,8 +65,10 @@ def test_page_loads_without_console_errors(dashboard, path, tmp_path):
     try:
         assert page.locator("h1").first.inner_text() == PAGES[path]
         assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").all_inner_texts()
-        page.screenshot(path=str(tmp_path / f"{path or 'relationship'}.png"))
         assert console.problems() == []
+    except BaseException:
+        failure_screenshot(page, tmp_path / f"{path or 'relationship'}.png")
+        raise
     finally:
         page.close()
 
@@ -96,8 +98,10 @@ def test_relationship_shows_turkiye_pakistan_deals_equal_to_the_sql(dashboard, t
         assert "Türkiye (TUR)" in supplier_box.inner_text() + " ".join(
             i.input_value() for i in supplier_box.locator("input").all()
         )
-        page.screenshot(path=str(tmp_path / "relationship.png"), full_page=True)
         assert console.problems() == []
+    except BaseException:
+        failure_screenshot(page, tmp_path / "relationship.png")
+        raise
     finally:
         page.close()
 
@@ -120,7 +124,6 @@ def test_explorer_filter_updates_the_table_and_csv_is_what_is_shown(dashboard, t
         assert 0 < len(expected) < total
         page.get_by_text(f"{len(expected):,} deals shown").wait_for(timeout=10_000)
         settle(page)
-        page.screenshot(path=str(tmp_path / "explorer_filtered.png"))
         with page.expect_download() as info:
             page.get_by_text("Download these deals as CSV").click()
         target = tmp_path / "deals.csv"
@@ -131,5 +134,8 @@ def test_explorer_filter_updates_the_table_and_csv_is_what_is_shown(dashboard, t
         assert {r["recipient"] for r in downloaded} == {"Pakistan"}
         assert re.match(r"deal_id,order_year,supplier,recipient", target.read_text())
         assert console.problems() == []
+    except BaseException:
+        failure_screenshot(page, tmp_path / "explorer.png")
+        raise
     finally:
         page.close()

@@ -4,7 +4,6 @@ without a query, queries run without transactions, and the outcomes equal those 
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,7 +17,6 @@ import sqlalchemy as sa
 
 from pipelines import contracts, gx_duckdb
 from pipelines.contract_worker import ROOT, SUITE_WEIGHT, ContractWorker, _halves
-from pipelines.contracts import run_contracts
 
 
 def _engine(con, url: str = gx_duckdb.URL):
@@ -68,25 +66,15 @@ def test_queries_run_without_transactions_and_a_failed_one_does_not_poison_the_n
         cursor.close()
 
 
+FAILED = ["contract_deal", "contract_organisation", "contract_treaty"]
+
+
 @pytest.mark.integration
-def test_outcomes_equal_those_through_duckdb_engines_own_dialect(baseline_home, tmp_path, monkeypatch):
-    build = tmp_path / "warehouse.duckdb"
-    build.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
-    with duckdb.connect(str(build)) as con:  # two suites failing a range (a date, a year)
-        con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")
-        con.execute("UPDATE deal SET order_year = 1700 WHERE deal_id = (SELECT min(deal_id) FROM deal)")
-    previous = {"organisation": 10_000}  # and a shrink the organisation contract refuses
-    with duckdb.connect(str(build), read_only=True) as con:
-        ours = run_contracts(con, previous)
-        monkeypatch.setattr(gx_duckdb, "URL", "duckdb:///:memory:")
-        upstream = run_contracts(con, previous)
-    assert ours == upstream
-    assert {o.check_name for o in ours if not o.passed} == {
-        "contract_treaty",
-        "contract_deal",
-        "contract_organisation",
-    }
-    assert len(ours) == len(contracts.suite_files()) + 1  # quarantine's warnings are their own outcome
+def test_outcomes_equal_those_through_duckdb_engines_own_dialect(gx_answers):
+    answer = gx_answers["upstream"]
+    assert answer["same"] and answer["ours"] == answer["upstream"]
+    assert sorted(o["check_name"] for o in answer["ours"] if not o["passed"]) == FAILED
+    assert len(answer["ours"]) == len(contracts.suite_files()) + 1  # quarantine's warnings are their own outcome
 
 
 @pytest.mark.integration
@@ -106,53 +94,13 @@ def test_the_worker_runs_this_code_whatever_the_working_directory(baseline_home,
     assert [(o.check_name, o.passed) for o in outcomes] == [("contract_treaty", True)]
 
 
-SPLIT = """
-import json, os, sys
-from dataclasses import asdict
-from pipelines import contract_worker as cw, contracts
-build, markers = sys.argv[1], sys.argv[2]
-contracts.defer_unused_imports()
-parent, validate = os.getpid(), cw._validate
-
-def in_the_fork_too(build, suites, previous):
-    if os.getpid() != parent:
-        if mode == "dies":
-            os._exit(3)
-        open(os.path.join(markers, mode), "w").close()
-    return validate(build, suites, previous)
-
-cw._validate = in_the_fork_too
-previous = {"organisation": 10_000}
-serial = [o for outcomes in validate(build, contracts.suites_for(None), previous) for o in outcomes]
-for mode in ("answers", "dies"):  # one process, one GX import, for both cases
-    split = cw.validate_split(build, contracts.suites_for(None), previous)
-    failed = sorted(o.check_name for o in split if not o.passed)
-    forked = os.path.exists(os.path.join(markers, mode))
-    print(json.dumps({"mode": mode, "same": split == serial, "failed": failed, "forked": forked}))
-"""
-
-
 @pytest.mark.integration
-def test_split_validation_answers_as_one_process_would(baseline_home, tmp_path):
+def test_split_validation_answers_as_one_process_would(gx_answers):
     """The worker validates in two processes (a fork takes about half the suites): same outcomes, same order, and
     a fork that dies before answering has its share validated by the worker itself."""
-    build = tmp_path / "warehouse.duckdb"
-    build.write_bytes((baseline_home / "warehouse.duckdb").read_bytes())
-    with duckdb.connect(str(build)) as con:
-        con.execute("UPDATE treaty SET opened = DATE '1900-01-01' WHERE treaty_id = 'NPT'")
-    proc = subprocess.run(
-        [sys.executable, "-c", SPLIT, str(build), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    answers = [json.loads(line) for line in proc.stdout.strip().splitlines()[-2:]]
-    failed = ["contract_organisation", "contract_treaty"]
-    assert answers == [
-        {"mode": "answers", "same": True, "failed": failed, "forked": True},
-        {"mode": "dies", "same": True, "failed": failed, "forked": False},
+    assert gx_answers["split"] == [
+        {"mode": "answers", "same": True, "failed": FAILED, "forked": True},
+        {"mode": "dies", "same": True, "failed": FAILED, "forked": False},
     ]
 
 
