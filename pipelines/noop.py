@@ -33,7 +33,7 @@ def fingerprint(settings: Settings) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _code() -> dict[str, str]:
     """Once per process (about 0.5 s: the package metadata lookup scans site-packages): a process runs one code."""
-    from importlib.metadata import PackageNotFoundError, version  # here: a reader never needs it (30-50 ms)
+    from importlib.metadata import PackageNotFoundError, version
 
     try:
         package = version("armsflow")
