@@ -92,8 +92,11 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
 SHARED_TABLES = ("load_manifest", "quarantine", "step_input")
 
 
-def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str, dict]:
-    """Run the planned steps in dependency order, up to ``at_once`` of them at a time; each step's counts by name.
+def run_steps(
+    steps: list[Step], ctx: RunContext, at_once: int = 1, done: Callable[[Step, dict], None] | None = None
+) -> dict[str, dict]:
+    """Run the planned steps in dependency order, up to ``at_once`` of them at a time; each step's counts by name
+    (also handed to ``done`` as each step ends, from the thread that ran it: Dagster's ``steps`` op reports them).
 
     Two at once only when DuckDB runs each statement on one thread (``warehouse.fit_threads``): a step then keeps
     one core busy, and the steps that do not depend on each other (a SIPRI import's release history and its three
@@ -110,6 +113,8 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
         counts = execute_step(step, ctx)
         shown = {k: v for k, v in counts.items() if k != "unresolved"}
         ctx.progress(f"      {step.name}: {shown} ({time.perf_counter() - t0:.1f} s)")  # named: steps may overlap
+        if done is not None:
+            done(step, counts)
         return counts
 
     if at_once > 1 and (failure := _side_by_side(steps, ctx, at_once, one, results)) is not None:
