@@ -294,3 +294,25 @@ def test_a_source_job_runs_only_its_assets(home, baseline_home):
     assert counts(home / "warehouse.duckdb") == before
     last = json.loads((home / "runs.jsonl").read_text().splitlines()[-1])
     assert last["published"] is True and "raw_sipri" not in last["counts"] and "membership" in last["counts"]
+
+
+def test_a_failing_step_stops_the_steps_op_and_nothing_is_published(home, tmp_path, monkeypatch):
+    """A step that raises in its thread (alliance, on an unreadable curated file) fails the ``steps`` op once the
+    steps running beside it end: those that ended are reported, no later step starts, nothing is published."""
+    ref = tmp_path / "reference"
+    shutil.copytree(CONTRACTS_DIR / "reference", ref)
+    (ref / "alliance_membership.csv").write_text("not,the,columns\n1,2,3\n")
+    monkeypatch.setenv("ARMSFLOW_REFERENCE_DIR", str(ref))
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["steps"], [e.step_key for e in failures]
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    assert {s.name for s in STEPS if s.group in ("raw", "staging")} | {"entity"} <= materialized
+    assert not {"alliance", "membership", "published_warehouse"} & materialized
+    assert not (home / "warehouse.duckdb").exists()
+    assert not list((home / "build").glob("*"))
+    last = json.loads((home / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["published"] is False
