@@ -57,11 +57,13 @@ def steps(context: dg.AssetExecutionContext, armsflow: ArmsflowResource):
     chosen = [s for s in ORDERED if s.name in selected]
     ctx = armsflow.ctx
     _require_sources(chosen, armsflow, context.run.job_name)
-    ended: queue.SimpleQueue = queue.SimpleQueue()  # (step, counts) as each ends; then None, or the error
+    # What the steps' threads report, in order: (step, counts, seconds) as each ends, a progress message (a str),
+    # and last None or the error. Dagster's log and events are written from this op's thread only.
+    ended: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
 
-    def done(step: Step, counts: dict) -> None:
-        ended.put((step, counts))
+    def done(step: Step, counts: dict, seconds: float) -> None:
+        ended.put((step, counts, seconds))
         if stop.is_set():
             raise _Stopped
 
@@ -73,18 +75,20 @@ def steps(context: dg.AssetExecutionContext, armsflow: ArmsflowResource):
         else:
             ended.put(None)
 
-    # The steps' progress lines would be Dagster log events written from the steps' threads: each step's counts
-    # are on its materialization instead.
-    progress, ctx.progress = ctx.progress, lambda message: None
+    progress, ctx.progress = ctx.progress, ended.put  # a step's notes (retries, history), logged from here
     worker = threading.Thread(target=work, name="armsflow-steps", daemon=True)
     worker.start()
     try:
         while (item := ended.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
-            step, counts = item
+            if isinstance(item, str):
+                progress(item)
+                continue
+            step, counts, seconds = item
             armsflow.record.setdefault("counts", {})[step.name] = {k: v for k, v in counts.items() if k != "unresolved"}
-            yield dg.MaterializeResult(asset_key=step.name, metadata=_metadata(counts))
+            meta = {**_metadata(counts), "seconds": round(seconds, 3)}  # steps overlap: the op's time is not theirs
+            yield dg.MaterializeResult(asset_key=step.name, metadata=meta)
     finally:
         stop.set()  # interrupted (or failed): the running steps finish, no other starts, before the build goes
         worker.join()

@@ -105,8 +105,11 @@ def test_materialising_everything_gives_the_cli_warehouse(home, contracts_home):
     result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
     assert prestart._worker is None and worker.proc.poll() is not None, "the run did not take over the worker"
-    materialized = [m.asset_key.to_user_string() for m in result.get_asset_materialization_events()]
+    events = result.get_asset_materialization_events()
+    materialized = [m.asset_key.to_user_string() for m in events]
     assert sorted(materialized) == sorted([s.name for s in STEPS] + ["published_warehouse"])
+    deal = next(m.materialization for m in events if m.asset_key == dg.AssetKey("deal"))
+    assert deal.metadata["deals"].value > 0 and deal.metadata["seconds"].value > 0  # each step's own counts and time
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
     # contracts_home: what `armsflow refresh` (contracts on) publishes from the same bundled data
