@@ -42,7 +42,7 @@ class ArmsflowResource(dg.ConfigurableResource):
     _started: float = PrivateAttr(default=0.0)
     _worker: ContractWorker | None = PrivateAttr(default=None)
     _held: ExitStack | None = PrivateAttr(default=None)
-    _present: set[str] = PrivateAttr(default_factory=set)
+    _at_once: int = PrivateAttr(default=1)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._ctx = None
@@ -81,13 +81,14 @@ class ArmsflowResource(dg.ConfigurableResource):
             self._close_worker()
             raise
         self._ctx = RunContext(settings, run_id, command, build, loads, log, base)
-        self._present = set()
         self._ctx.deferred = []  # as in the CLI run: lineage and digests written once, before the checks
         # As in the CLI run: one database for the run's ops (the in-process executor runs them in this process),
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
         self._held = ExitStack()
         self._held.enter_context(held(build))
-        fit_threads(build, incoming_rows(self._ctx))
+        # As in the CLI run: on small data DuckDB runs each statement on one thread and two independent steps run
+        # side by side (``runner.run_steps``, from the ``steps`` op); otherwise one step at a time on every core.
+        self._at_once = 2 if fit_threads(build, incoming_rows(self._ctx)) == 1 else 1
         self._record = {
             "run_id": run_id,
             "command": command,
@@ -123,9 +124,9 @@ class ArmsflowResource(dg.ConfigurableResource):
         return self._record
 
     @property
-    def present_sources(self) -> set[str]:
-        """The sources the run's build was seen to hold data of (``steps._require_sources``)."""
-        return self._present
+    def at_once(self) -> int:
+        """How many steps the ``steps`` op runs side by side (``runner.run_steps``)."""
+        return self._at_once
 
     def release_build(self) -> None:
         """Close the held build for good (before the publish renames it, and at teardown)."""

@@ -92,8 +92,12 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
 SHARED_TABLES = ("load_manifest", "quarantine", "step_input")
 
 
-def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str, dict]:
+def run_steps(
+    steps: list[Step], ctx: RunContext, at_once: int = 1, done: Callable[[Step, dict, float], None] | None = None
+) -> dict[str, dict]:
     """Run the planned steps in dependency order, up to ``at_once`` of them at a time; each step's counts by name.
+    With ``done``, each step's counts and seconds also go to it as the step ends, from the thread that ran it,
+    instead of a progress line on its start and end (Dagster's ``steps`` op reports each as a materialization).
 
     Two at once only when DuckDB runs each statement on one thread (``warehouse.fit_threads``): a step then keeps
     one core busy, and the steps that do not depend on each other (a SIPRI import's release history and its three
@@ -106,8 +110,12 @@ def run_steps(steps: list[Step], ctx: RunContext, at_once: int = 1) -> dict[str,
 
     def one(step: Step) -> dict:
         t0 = time.perf_counter()
-        ctx.progress(f"[{position[step.name]}/{len(steps)}] {step.name}: {step.description} ...")
+        if done is None:
+            ctx.progress(f"[{position[step.name]}/{len(steps)}] {step.name}: {step.description} ...")
         counts = execute_step(step, ctx)
+        if done is not None:
+            done(step, counts, time.perf_counter() - t0)
+            return counts
         shown = {k: v for k, v in counts.items() if k != "unresolved"}
         ctx.progress(f"      {step.name}: {shown} ({time.perf_counter() - t0:.1f} s)")  # named: steps may overlap
         return counts

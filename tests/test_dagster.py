@@ -105,6 +105,11 @@ def test_materialising_everything_gives_the_cli_warehouse(home, contracts_home):
     result = defs.resolve_job_def("refresh").execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
     assert prestart._worker is None and worker.proc.poll() is not None, "the run did not take over the worker"
+    events = result.get_asset_materialization_events()
+    materialized = [m.asset_key.to_user_string() for m in events]
+    assert sorted(materialized) == sorted([s.name for s in STEPS] + ["published_warehouse"])
+    deal = next(m.materialization for m in events if m.asset_key == dg.AssetKey("deal"))
+    assert deal.metadata["deals"].value > 0 and deal.metadata["seconds"].value > 0  # each step's own counts and time
     evaluations = result.get_asset_check_evaluations()
     assert evaluations and all(e.passed for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR)
     # contracts_home: what `armsflow refresh` (contracts on) publishes from the same bundled data
@@ -212,7 +217,7 @@ def test_every_check_is_evaluated_in_one_op_after_the_last_step():
     structure = job.graph.dependency_structure
     upstream = structure.input_to_upstream_outputs_for_node("checks")
     marts = {s.name for s in STEPS if s.group == "marts"}
-    assert marts <= {o.node.name for outputs in upstream.values() for o in outputs}
+    assert marts <= {o.output_name for outputs in upstream.values() for o in outputs}
     downstream = structure.output_to_downstream_inputs_for_node("checks")
     assert {i.node.name for inputs in downstream.values() for i in inputs} == {"published_warehouse"}
 
@@ -265,3 +270,52 @@ def test_reading_a_finished_runs_result_starts_no_second_run(home):
     records = [json.loads(line) for line in (home / "runs.jsonl").read_text().splitlines()]
     assert [r["run_id"] for r in records].count(run_id) == 1, records
     assert not list((home / "build").glob("*"))
+
+
+def test_every_step_is_an_asset_of_one_op_that_runs_them_as_the_cli_does():
+    """The steps are one subsettable multi-asset (one op, each step its own asset, lineage as declared), so the op
+    runs them with ``runner.run_steps``, two independent ones side by side on small data as the CLI does."""
+    job = defs.resolve_job_def("refresh")
+    assert set(job.graph.node_names()) == {"steps", "checks", "published_warehouse"}
+    steps_def = next(a for a in defs.resolve_asset_graph().assets_defs if a.node_def.name == "steps")
+    assert steps_def.can_subset
+    assert {k.to_user_string() for k in steps_def.keys} == {s.name for s in STEPS}
+
+
+def test_a_source_job_runs_only_its_assets(home, baseline_home):
+    """refresh_treaties_alliances in a home that holds every source: only the selected steps run (the op's subset),
+    each reported as materialised, and the result is published."""
+    shutil.copytree(baseline_home, home, dirs_exist_ok=True)
+    before = counts(home / "warehouse.duckdb")
+    job = defs.resolve_job_def("refresh_treaties_alliances")
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
+    assert materialized == selected and "published_warehouse" in materialized
+    assert not {"raw_sipri", "stg_sipri", "raw_atop"} & materialized
+    assert counts(home / "warehouse.duckdb") == before
+    last = json.loads((home / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["published"] is True and "raw_sipri" not in last["counts"] and "membership" in last["counts"]
+
+
+def test_a_failing_step_stops_the_steps_op_and_nothing_is_published(home, tmp_path, monkeypatch):
+    """A step that raises in its thread (alliance, on an unreadable curated file) fails the ``steps`` op once the
+    steps running beside it end: those that ended are reported, no later step starts, nothing is published."""
+    ref = tmp_path / "reference"
+    shutil.copytree(CONTRACTS_DIR / "reference", ref)
+    (ref / "alliance_membership.csv").write_text("not,the,columns\n1,2,3\n")
+    monkeypatch.setenv("ARMSFLOW_REFERENCE_DIR", str(ref))
+    result = defs.resolve_job_def("refresh").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["steps"], [e.step_key for e in failures]
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()}
+    assert {s.name for s in STEPS if s.group in ("raw", "staging")} | {"entity"} <= materialized
+    assert not {"alliance", "membership", "published_warehouse"} & materialized
+    assert not (home / "warehouse.duckdb").exists()
+    assert not list((home / "build").glob("*"))
+    last = json.loads((home / "runs.jsonl").read_text().splitlines()[-1])
+    assert last["published"] is False
