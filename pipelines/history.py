@@ -15,6 +15,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from .warehouse import sql_text, transaction
+
 # Fields kept per version and compared between releases (API-only and legacy-only ones are null in the other format).
 VERSION_FIELDS = [
     "supplier_id",
@@ -156,6 +158,28 @@ def migrate_content_hashes(con: duckdb.DuckDBPyConnection) -> int:
             [CONTENT_HASH_LEN],
         )
     return old
+
+
+def unkey_versions(con: duckdb.DuckDBPyConnection) -> int:
+    """One-time: a deal_version created with ``PRIMARY KEY (deal_key, valid_from_release)`` is rebuilt without it
+    (DuckDB cannot drop a key in place); returns the rows carried over (0 once done).
+
+    The key is unique as built: a release's new versions all start at that release, which no stored version does
+    (a release is recorded once, ``build_history``), one per deal, and deal keys are unique (``stages.deals``). The
+    index cost more than anything else in recording a large release: at 100x the register (2.95 million deals),
+    13.3 s with it against 6.5 s without, on a table whose every insert was a new random key."""
+    keyed = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = 'deal_version' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchone()[0]
+    if not keyed:
+        return 0
+    with transaction(con):
+        con.execute("ALTER TABLE deal_version RENAME TO _deal_version_keyed")
+        con.execute(sql_text("tables/deal_version.sql"))
+        rows = con.execute("INSERT INTO deal_version BY NAME SELECT * FROM _deal_version_keyed").fetchone()[0]
+        con.execute("DROP TABLE _deal_version_keyed")
+    return rows
 
 
 def advance_versions_sql(

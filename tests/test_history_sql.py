@@ -276,3 +276,32 @@ def test_upgraded_home_sees_unchanged_deals_unchanged(published_home, tmp_path, 
         )
         diff = con.execute("SELECT kind, count(*) FROM release_diff GROUP BY 1").fetchall()
     assert diff == [("added", 1)]
+
+
+def test_a_keyed_deal_version_loses_its_key_and_keeps_its_rows_and_comments():
+    """Homes created before the key was dropped: deal_version is rebuilt once, rows and comments as they were."""
+    from pipelines.history import unkey_versions
+    from pipelines.warehouse import sql_text
+
+    old, _ = _releases(3, API, API, n=40)
+    deals = old.rename({"deal_key": "deal_id"}).with_columns(payload_sha256=pl.lit("p"))
+    v = advance_versions(pl.DataFrame(), deals, "b1", "one", None)
+    keyed = sql_text("tables/deal_version.sql").replace(
+        "    comments                VARCHAR\n",
+        "    comments                VARCHAR,\n    PRIMARY KEY (deal_key, valid_from_release)\n",
+    )
+    assert "PRIMARY KEY" in keyed
+    key = "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'deal_version' AND constraint_type = 'PRIMARY KEY'"
+    with duckdb.connect() as con:
+        con.execute(keyed)
+        con.register("_v", v.to_arrow())
+        con.execute("INSERT INTO deal_version BY NAME SELECT * FROM _v")
+        before = con.execute("SELECT * FROM deal_version ORDER BY deal_key").fetchall()
+        assert con.execute(key).fetchone()[0] == 1
+        assert unkey_versions(con) == 40
+        assert unkey_versions(con) == 0  # once
+        assert con.execute(key).fetchone()[0] == 0
+        assert con.execute("SELECT * FROM deal_version ORDER BY deal_key").fetchall() == before
+        comment = "SELECT comment FROM duckdb_tables() WHERE table_name = 'deal_version'"
+        assert con.execute(comment).fetchone()[0].startswith("Every version of every SIPRI deal")
+        assert [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()] == ["deal_version"]

@@ -12,7 +12,14 @@ from __future__ import annotations
 import polars as pl
 
 from ..diff import diff_sql, drop_temp, rows_sql
-from ..history import advance_versions_sql, migrate_content_hashes, release_of_batch, releases, versions_at_sql
+from ..history import (
+    advance_versions_sql,
+    migrate_content_hashes,
+    release_of_batch,
+    releases,
+    unkey_versions,
+    versions_at_sql,
+)
 from ..runs import RunContext
 from ..warehouse import connect, ensure_tables, sql_text, table_exists, table_frame
 
@@ -27,6 +34,11 @@ def release_table(con, source: str = SOURCE) -> pl.DataFrame:
 def build_history(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
         ensure_tables(con, "deal_version", "data_release")
+        unkeyed = unkey_versions(con)
+        if unkeyed:
+            ctx.progress(
+                f"      deal_version: {unkeyed:,} stored versions kept, its primary key dropped (unique as built)"
+            )
         rehashed = migrate_content_hashes(con)
         if rehashed:
             ctx.progress(

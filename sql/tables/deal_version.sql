@@ -27,8 +27,8 @@ CREATE TABLE IF NOT EXISTS deal_version (
     tiv_order               DOUBLE,
     tiv_delivered           DOUBLE,
     local_production        BOOLEAN,
-    comments                VARCHAR,
-    PRIMARY KEY (deal_key, valid_from_release)
+    comments                VARCHAR
+    -- unique (deal_key, valid_from_release) as built, without a PRIMARY KEY (pipelines/history.py: unkey_versions)
 );
 COMMENT ON TABLE deal_version IS 'Every version of every SIPRI deal across the releases kept, valid from one release to another (inclusive).';
 COMMENT ON COLUMN deal_version.deal_key IS 'deal.deal_id: SIPRI deal ID (API format) or L-<content hash> (legacy export).';
