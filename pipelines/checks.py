@@ -14,9 +14,16 @@ from functools import lru_cache
 from .config import SQL_DIR
 
 SAMPLE_ROWS = 5
-# The run whose check results are the newest (the published run's, in a published warehouse): by time, since CLI
-# run ids start with a timestamp but Dagster's are UUIDs, which sort after every CLI id whatever their age.
-LATEST_CHECKED_RUN = "(SELECT run_id FROM check_result ORDER BY checked_at DESC, run_id DESC LIMIT 1)"
+
+
+def latest_checked_run(where: str = "") -> str:
+    """SQL subquery: the run whose check results (those matching ``where``, if given) are the newest. By time, since
+    CLI run ids start with a timestamp but Dagster's are UUIDs, which sort after every CLI id whatever their age."""
+    where = f" WHERE {where}" if where else ""
+    return f"(SELECT run_id FROM check_result{where} ORDER BY checked_at DESC, run_id DESC LIMIT 1)"
+
+
+LATEST_CHECKED_RUN = latest_checked_run()  # the published run's, in a published warehouse
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from .checks import SAMPLE_ROWS, Outcome
+from .checks import SAMPLE_ROWS, Outcome, latest_checked_run
 from .config import CONTRACTS_DIR
 
 SUITES_DIR = CONTRACTS_DIR / "suites"
@@ -295,8 +295,7 @@ def carried_contracts(con, rebuilt: set[str]) -> tuple[set[str], list[Outcome]]:
         rows = con.execute(
             "SELECT check_name, asset, kind, severity, passed, failing_rows, sample, description, hint, run_id, "
             "checked_at FROM check_result WHERE kind = 'contract' AND check_name IN (?, ?) AND run_id = "
-            "(SELECT run_id FROM check_result WHERE kind = 'contract' AND check_name = ? "
-            "ORDER BY checked_at DESC, run_id DESC LIMIT 1)",  # newest by time: Dagster run ids are UUIDs
+            + latest_checked_run("kind = 'contract' AND check_name = ?"),
             [f"contract_{table}", f"contract_{table}_warnings", f"contract_{table}"],
         ).fetchall()
         if not rows or not all(r[4] for r in rows) or any(r[10] < built_at.get(table, r[10]) for r in rows):
