@@ -179,6 +179,9 @@ def validate_split(build: str, suites: list[dict], previous: dict[str, int]) -> 
     return [o for i in range(len(suites)) for o in by_suite[i]]
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 def _die_with(parent: int) -> None:
     """Have the kernel kill this fork when the worker dies (``PR_SET_PDEATHSIG``): left running, it would keep the
     build open read-only, and the run, validating in-process after its worker failed, could not reopen it."""
@@ -187,9 +190,6 @@ def _die_with(parent: int) -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() != parent:  # the worker died before the kernel was told
         raise SystemExit(1)
-
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _answer_of(read_end: int, pid: int, suites: int, patience: float) -> list[list[Outcome]] | None:

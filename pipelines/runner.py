@@ -113,11 +113,12 @@ def run_steps(
         if done is None:
             ctx.progress(f"[{position[step.name]}/{len(steps)}] {step.name}: {step.description} ...")
         counts = execute_step(step, ctx)
+        seconds = time.perf_counter() - t0
         if done is not None:
-            done(step, counts, time.perf_counter() - t0)
-            return counts
-        shown = {k: v for k, v in counts.items() if k != "unresolved"}
-        ctx.progress(f"      {step.name}: {shown} ({time.perf_counter() - t0:.1f} s)")  # named: steps may overlap
+            done(step, counts, seconds)
+        else:
+            shown = {k: v for k, v in counts.items() if k != "unresolved"}
+            ctx.progress(f"      {step.name}: {shown} ({seconds:.1f} s)")  # named: steps may overlap
         return counts
 
     if at_once > 1 and (failure := _side_by_side(steps, ctx, at_once, one, results)) is not None:
