@@ -55,9 +55,18 @@ def _open(key: str) -> duckdb.DuckDBPyConnection:
     without) and saves little on these columns (dictionary compression still applies). Measured per import: the
     real register 2.79 -> 2.61 CPU-s, a 10x register 13.8 -> 12.5 CPU-s, a 100x API register 94.0 -> 86.6 s
     (148 -> 134 CPU-s); the warehouse file grows about 15% (36.7 -> 42.2 MB after importing the real register).
-    Older segments keep their FSST; reads handle both."""
+    Older segments keep their FSST; reads handle both.
+
+    Checkpoint vacuum is off (``max_vacuum_tasks = 0``): DuckDB merges adjacent partial row groups when it
+    checkpoints, and each release appends its deal versions as row groups of their own, so every run's close
+    rewrote ``deal_version`` (and the run after rewrote it again) though the run only appended to it: 0.77 s and
+    1.1 CPU-s of a close at 10x the register. A 10x legacy import went 7.37 -> 6.28 s (9.2 instead of 11.2 CPU-s;
+    medians of 4 interleaved pairs); the real export 2.04 -> 1.97 s. What vacuum would reclaim here is small: only
+    bookkeeping tables and quarantine delete rows (the register-sized tables are rebuilt whole or appended to),
+    whose deleted rows stay behind as tombstones (a few rows per run: negligible next to the register)."""
     con = duckdb.connect(key, config={"memory_limit": MEMORY_LIMIT})
     con.execute("SET disabled_compression_methods = 'fsst'")
+    con.execute("SET max_vacuum_tasks = 0")
     if key in _THREADS:
         con.execute(f"SET threads = {_THREADS[key]}")
     return con
