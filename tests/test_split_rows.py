@@ -64,6 +64,11 @@ def test_split_rows_matches_the_per_row_split():
         API_ROWS[0] + ",extra",
         " 71011 ,Italy , Spain,x,y,z,1999,No,1,No,2000,No,New,1,1,1,No\r",
         API_ROWS[1].replace("Pakistan", "W\u00e4rtsil\u00e4\u00a0"),
+        # spaces only, each where a field can carry one: the start, the end, before and after a comma
+        " " + API_ROWS[0],
+        API_ROWS[1] + "  ",
+        API_ROWS[0].replace(",", " ,", 1),
+        API_ROWS[1].replace(",", ",  ", 2),
     ]
     records = [(i + 13, line) for i, line in enumerate(lines)]
     frame, bad = split_rows(records, sipri.API_COLUMNS)
