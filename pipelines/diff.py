@@ -288,13 +288,13 @@ def diff_sql(con: duckdb.DuckDBPyConnection, old: str, new: str, fields: list[st
     return DiffStats(deals_from, deals_to, matched, changed)
 
 
-def rows_sql(extra: str = "") -> str:
-    """The findings of the last ``diff_sql`` on this connection (ROW_SCHEMA columns), in diff_deals' order."""
+def rows_sql(extra: str = "", ordered: bool = True) -> str:
+    """The findings of the last ``diff_sql`` on this connection (ROW_SCHEMA columns), in diff_deals' order, or
+    (``ordered=False``) in the order they were found: by part (removed, added, ambiguous, changed), unsorted
+    within one."""
     lead = f"{extra}, " if extra else ""
-    return (
-        f"SELECT {lead}{', '.join(ROW_COLUMNS)} FROM _diff_rows "
-        "ORDER BY _grp, _pos, coalesce(deal_key_from, deal_key_to), deal_key_to"
-    )
+    order = " ORDER BY _grp, _pos, coalesce(deal_key_from, deal_key_to), deal_key_to" if ordered else ""
+    return f"SELECT {lead}{', '.join(ROW_COLUMNS)} FROM _diff_rows{order}"
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
