@@ -22,7 +22,7 @@ from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
 from pipelines.lean import without_pandas
-from pipelines.runner import evaluate_checks, flush_bookkeeping, incoming_rows
+from pipelines.runner import STEPS_AT_ONCE, evaluate_checks, flush_bookkeeping, incoming_rows
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
 from pipelines.warehouse import fit_threads, held
 
@@ -86,9 +86,10 @@ class ArmsflowResource(dg.ConfigurableResource):
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
         self._held = ExitStack()
         self._held.enter_context(held(build))
-        # As in the CLI run: on small data DuckDB runs each statement on one thread and two independent steps run
-        # side by side (``runner.run_steps``, from the ``steps`` op); otherwise one step at a time on every core.
-        self._at_once = 2 if fit_threads(build, incoming_rows(self._ctx)) == 1 else 1
+        # As in the CLI run: on small data DuckDB runs each statement on one thread; two independent steps run side
+        # by side (``runner.run_steps``, from the ``steps`` op) at any size.
+        fit_threads(build, incoming_rows(self._ctx))
+        self._at_once = STEPS_AT_ONCE
         self._record = {
             "run_id": run_id,
             "command": command,
