@@ -22,9 +22,9 @@ from pipelines.config import SOURCES, load_settings
 from pipelines.contract_worker import ContractWorker
 from pipelines.holdings import choose_loads
 from pipelines.lean import without_pandas
-from pipelines.runner import STEPS_AT_ONCE, evaluate_checks, flush_bookkeeping, incoming_rows
+from pipelines.runner import evaluate_checks, flush_bookkeeping, incoming_rows
 from pipelines.runs import RunContext, log_run, remove_build, run_lock, start_build, sweep
-from pipelines.warehouse import fit_threads, held
+from pipelines.warehouse import fit_threads, held, steps_at_once
 
 from . import prestart
 
@@ -86,10 +86,11 @@ class ArmsflowResource(dg.ConfigurableResource):
         # each connect() a cursor on it, instead of an open, checkpoint and close per op.
         self._held = ExitStack()
         self._held.enter_context(held(build))
-        # As in the CLI run: on small data DuckDB runs each statement on one thread; two independent steps run side
-        # by side (``runner.run_steps``, from the ``steps`` op) at any size.
-        fit_threads(build, incoming_rows(self._ctx))
-        self._at_once = STEPS_AT_ONCE
+        # As in the CLI run: on small data DuckDB runs each statement on one thread; below a few million rows two
+        # independent steps run side by side (``runner.run_steps``, from the ``steps`` op).
+        rows = incoming_rows(self._ctx)
+        fit_threads(build, rows)
+        self._at_once = steps_at_once(build, rows)
         self._record = {
             "run_id": run_id,
             "command": command,

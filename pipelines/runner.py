@@ -35,7 +35,17 @@ from .runs import (
     stderr_progress,
     sweep,
 )
-from .warehouse import MEMORY_LIMIT, connect, ensure_tables, fit_threads, held, released, run_sql_file, transaction
+from .warehouse import (
+    MEMORY_LIMIT,
+    connect,
+    ensure_tables,
+    fit_threads,
+    held,
+    released,
+    run_sql_file,
+    steps_at_once,
+    transaction,
+)
 
 DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.EPERM, errno.EEXIST, errno.ENOTDIR}
 
@@ -87,14 +97,6 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     return result
 
 
-# Steps a run runs side by side. Two, whatever the size: on a small build each statement has one DuckDB thread
-# (``warehouse.fit_threads``), so a step keeps one core busy; on a large one a statement has both cores but leaves
-# them idle part of the time (single-threaded phases, commits), which the other step fills. With one at a time
-# above the one-thread size, a 10x legacy import took 6.55 s against 6.06 s two at once (medians of 6
-# interleaved), a 100x one 42.8 s against 39.4 s (peak RSS 2.24 -> 2.36 GB: both steps work under the one
-# memory cap DuckDB keeps for the database).
-STEPS_AT_ONCE = 2
-
 # Tables more than one step writes (``run_steps`` creates them before steps run side by side, so two steps
 # never both try to create one).
 SHARED_TABLES = ("load_manifest", "quarantine", "step_input")
@@ -107,8 +109,9 @@ def run_steps(
     With ``done``, each step's counts and seconds also go to it as the step ends, from the thread that ran it,
     instead of a progress line on its start and end (Dagster's ``steps`` op reports each as a materialization).
 
-    Runs use ``STEPS_AT_ONCE``: the steps that do not depend on each other (a SIPRI import's release history and its
-    three marts; a refresh's treaty, alliance and SIPRI steps) share the two cores. Each step works through its own
+    Runs take two at once below ``warehouse.TWO_STEPS_BELOW_ROWS``: the steps that do not depend on each other (a
+    SIPRI import's release history and its three marts; a refresh's treaty, alliance and SIPRI steps) share the two
+    cores. Each step works through its own
     cursor, in its own transactions, on tables no other step writes; tables several steps append to exist before any
     starts. The first step to fail stops new ones from starting; the ones running finish, then its error is raised
     (a DuckDB write-write conflict between two steps instead sends the steps left to run one at a time)."""
@@ -470,9 +473,10 @@ def _execute(
     from .steps import STEPS  # imported here: a no-op refresh never loads the stages
 
     with held(ctx.build_path):  # one database for the whole run: each step's connect() is a cursor on it
-        fit_threads(ctx.build_path, incoming_rows(ctx))
+        rows = incoming_rows(ctx)
+        fit_threads(ctx.build_path, rows)
         steps = plan(STEPS, ctx.loads)
-        results = run_steps(steps, ctx, at_once=STEPS_AT_ONCE)
+        results = run_steps(steps, ctx, at_once=steps_at_once(ctx.build_path, rows))
         summary.steps.update((step.name, results[step.name]) for step in steps)
         flush_bookkeeping(ctx)
         record["counts"] = {k: {n: v for n, v in m.items() if n != "unresolved"} for k, m in summary.steps.items()}

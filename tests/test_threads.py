@@ -1,10 +1,19 @@
-"""DuckDB's thread count for a run: one thread while every table is small, DuckDB's default once any is large."""
+"""DuckDB's thread count for a run: one thread while every table is small, DuckDB's default once any is large; two
+steps side by side below a few million rows, one at a time above (peak memory)."""
 
 from __future__ import annotations
 
 import duckdb
 
-from pipelines.warehouse import ONE_THREAD_BELOW_ROWS, connect, fit_threads, held, released
+from pipelines.warehouse import (
+    ONE_THREAD_BELOW_ROWS,
+    TWO_STEPS_BELOW_ROWS,
+    connect,
+    fit_threads,
+    held,
+    released,
+    steps_at_once,
+)
 
 
 def _threads(path) -> int:
@@ -39,3 +48,15 @@ def test_a_large_table_or_a_large_import_keeps_every_thread(tmp_path):
             con.execute(f"CREATE TABLE delivery AS SELECT range AS deal_id FROM range({ONE_THREAD_BELOW_ROWS})")
         assert fit_threads(path, incoming_rows=0) is None
         assert _threads(path) == _default_threads()
+
+
+def test_two_steps_at_once_below_a_few_million_rows_one_above(tmp_path):
+    path = tmp_path / "build.duckdb"
+    with held(path):
+        with connect(path) as con:
+            con.execute(f"CREATE TABLE deal AS SELECT range AS deal_id FROM range({ONE_THREAD_BELOW_ROWS})")
+        assert steps_at_once(path, incoming_rows=0) == 2  # every thread, and two steps
+        assert steps_at_once(path, incoming_rows=TWO_STEPS_BELOW_ROWS) == 1  # a large import
+        with connect(path) as con:
+            con.execute(f"CREATE TABLE delivery AS SELECT range AS deal_id FROM range({TWO_STEPS_BELOW_ROWS})")
+        assert steps_at_once(path, incoming_rows=0) == 1  # a large warehouse, whatever the run brings
