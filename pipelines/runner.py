@@ -111,10 +111,10 @@ def run_steps(
 
     Runs take two at once below ``warehouse.TWO_STEPS_BELOW_ROWS``: the steps that do not depend on each other (a
     SIPRI import's release history and its three marts; a refresh's treaty, alliance and SIPRI steps) share the two
-    cores. Each step works through its own
-    cursor, in its own transactions, on tables no other step writes; tables several steps append to exist before any
-    starts. The first step to fail stops new ones from starting; the ones running finish, then its error is raised
-    (a DuckDB write-write conflict between two steps instead sends the steps left to run one at a time)."""
+    cores. Each step works through its own cursor, in its own transactions, on tables no other step writes; tables
+    several steps append to exist before any starts. The first step to fail stops new ones from starting; the ones
+    running finish, then its error is raised (a DuckDB write-write conflict between two steps instead sends the steps
+    left to run one at a time)."""
     results: dict[str, dict] = {}
     position = {step.name: i for i, step in enumerate(steps, 1)}
 

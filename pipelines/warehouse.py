@@ -112,8 +112,9 @@ def fit_threads(path: Path, incoming_rows: int) -> int | None:
 # step keeps one core busy; on a mid-sized one a statement has both cores but leaves them idle part of the time
 # (single-threaded phases, commits), which the other step fills: a 10x legacy import 6.55 -> 6.06 s (medians of 6
 # interleaved), 10x API peak RSS 0.86 GB. At 100x the register two at once still gained time (legacy 42.8 -> 39.4 s)
-# but two large statements under the one memory cap took the API import's peak RSS from 2.75 to 3.19 GB, over the
-# 3 GB this must stay under; so the line sits between 10x (0.58 million rows at most) and 100x (2.95 million deals).
+# but two large statements under the one memory cap took the API import's peak RSS to 3.19 GB (2.89 GB one at a
+# time), over the 3 GB it must stay under; so the line sits between 10x (0.58 million rows at most) and 100x (2.95
+# million deals, 5.8 million API rows).
 TWO_STEPS_BELOW_ROWS = 2_000_000
 
 
