@@ -114,3 +114,24 @@ def test_join_broken_lines_matches_the_per_line_join():
     for _ in range(300):
         data = [(k + 13, rnd.choice(pieces)) for k in range(rnd.randint(0, 12))]
         assert sipri._join_broken_lines(data, 3) == per_line_join(data, 3), data
+
+
+def test_number_casts_fast_path_reads_what_the_pattern_reads():
+    """text_table._cast's fast path (whole numbers printed back as written, digits-and-dots decimals) against the
+    pattern every value took before, on the text a register holds and the text it should not."""
+    from pipelines.sources.text_table import INT_RE, NUMBER_RE, _cast, lit
+
+    texts = ["12", "0", "2024", "012", "+5", "-3", "-0", "1e3", "1.5", "8.50", ".5", "5.", ".", "1.2.3", "1_000",
+             "1 000", "12 ", "inf", "NaN", "-Infinity", "0x10", "1,5", "l979", "\uff11\uff12", "99999999999999999999",
+             "", "?"]  # fmt: skip
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE t AS SELECT unnest($t::VARCHAR[]) AS v", {"t": texts})
+        for kind, pattern, dtype in (("int", INT_RE, "BIGINT"), ("number", NUMBER_RE, "DOUBLE")):
+            squeezed = "replace(v, ' ', '')"
+            reference = (
+                f"CASE WHEN v = '' THEN NULL WHEN regexp_full_match({squeezed}, {lit(pattern)}) "
+                f"THEN TRY_CAST({squeezed} AS {dtype}) END"
+            )
+            rows = con.execute(f"SELECT v, {_cast('v', kind)}, {reference} FROM t").fetchall()
+            assert [r for r in rows if r[1] != r[2] and not (r[1] != r[1] and r[2] != r[2])] == [], kind
+            assert any(r[1] is None for r in rows) and any(r[1] is not None for r in rows)
