@@ -243,8 +243,6 @@ def deal_frame_sql(frame_name: str, columns: list[str]) -> str:
 
 
 def _memory_con() -> duckdb.DuckDBPyConnection:
-    from .warehouse import sql_text
-
     con = duckdb.connect()
     con.execute(sql_text("tables/deal_version.sql"))
     return con

@@ -62,6 +62,7 @@ class RunContext:
     rebuilt: set[str] = field(default_factory=set)  # tables this run rebuilt (the contracts validate these)
     digests: dict[str, str] = field(default_factory=dict)  # table contents digested so far (pipelines.reuse)
     deferred: list | None = None  # steps whose lineage and digest await one write (runner.flush_bookkeeping)
+    macros: set[str] = field(default_factory=set)  # SQL macro files this run created in its build (stages.marts)
 
 
 def new_run_id(prefix: str = "run") -> str:

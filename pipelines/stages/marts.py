@@ -11,8 +11,7 @@ from ..warehouse import connect, run_sql_file
 # marts running side by side (runner.run_steps) would both replace the same catalog entries, which DuckDB refuses as
 # a write-write conflict, and a second replacement while another step's transaction is open waited for it (about
 # 0.2 s of the real register's import).
-_MACROS = threading.Lock()
-_MADE: set[tuple[str, str]] = set()  # (build file, macro file) created in this process
+_MACROS = threading.Lock()  # the run remembers which it made (RunContext.macros)
 
 ALLIANCE_MARTS = {"mart_transfer_enriched", "mart_dyad_year"}  # they carry ATOP/COW pledge flags
 
@@ -22,9 +21,9 @@ def mart_step(name: str):
         with connect(ctx.build_path) as con:
             with _MACROS:
                 for macros in ["as_of", *(["alliance_pledges"] if name in ALLIANCE_MARTS else [])]:
-                    if (str(ctx.build_path), macros) not in _MADE:
+                    if macros not in ctx.macros:
                         run_sql_file(con, f"marts/{macros}.sql")
-                        _MADE.add((str(ctx.build_path), macros))
+                        ctx.macros.add(macros)
             run_sql_file(con, f"marts/{name}.sql")
             rows = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
         return {"rows": rows}
