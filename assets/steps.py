@@ -2,11 +2,11 @@
 
 Every step is one asset (its key, group, deps and kinds as declared) of one subsettable multi-asset, ``steps``:
 one op runs the selected steps with the CLI's ``runner.run_steps`` against the run's private build, two
-independent steps side by side on small data as the CLI does, and reports each step's materialization as it
-ends. One op per step ran them one at a time, each with Dagster's per-op cost (about 8 events stored, the op's
-context and logs), which made the refresh about 1.5x the CLI's. ``published_warehouse`` materialises only if
-every blocking check upstream passed (and no error-level check of the run failed), and publishes the build with
-one atomic rename.
+independent steps side by side below a few million rows as the CLI does (``warehouse.steps_at_once``), and
+reports each step's materialization as it ends. One op per step ran them one at a time, each with Dagster's per-op
+cost (about 8 events stored, the op's context and logs), which made the refresh about 1.5x the CLI's.
+``published_warehouse`` materialises only if every blocking check upstream passed (and no error-level check of the
+run failed), and publishes the build with one atomic rename.
 """
 
 import queue
