@@ -274,7 +274,7 @@ def test_reading_a_finished_runs_result_starts_no_second_run(home):
 
 def test_every_step_is_an_asset_of_one_op_that_runs_them_as_the_cli_does():
     """The steps are one subsettable multi-asset (one op, each step its own asset, lineage as declared), so the op
-    runs them with ``runner.run_steps``, two independent ones side by side on small data as the CLI does."""
+    runs them with ``runner.run_steps``, two independent ones side by side below a few million rows as the CLI does."""
     job = defs.resolve_job_def("refresh")
     assert set(job.graph.node_names()) == {"steps", "checks", "published_warehouse"}
     steps_def = next(a for a in defs.resolve_asset_graph().assets_defs if a.node_def.name == "steps")
