@@ -30,6 +30,7 @@ import duckdb
 import polars as pl
 
 from .history import VERSION_FIELDS, VERSION_SCHEMA, content_hash_sql, deal_frame_sql, versions_at_sql
+from .warehouse import frame_of, register_frame
 
 RULE = ["supplier_id", "recipient_id", "_designation", "order_year"]
 PASSES = [
@@ -305,7 +306,7 @@ def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _collect(con: duckdb.DuckDBPyConnection, stats: DiffStats) -> Diff:
-    rows = pl.from_arrow(con.sql(rows_sql()).to_arrow_table())
+    rows = frame_of(con.sql(rows_sql()))
     rows = rows.cast(ROW_SCHEMA) if rows.height else pl.DataFrame(schema=ROW_SCHEMA)
     return Diff(rows, stats.deals_from, stats.deals_to, stats.matched, stats.changed_deals)
 
@@ -325,7 +326,7 @@ def diff_deals(old: pl.DataFrame, new: pl.DataFrame) -> Diff:
     fields = [c for c in VERSION_FIELDS if c in old.columns and c in new.columns]
     with duckdb.connect() as con:
         for name, frame in (("_frame_old", old), ("_frame_new", new)):
-            con.register(name, frame.rename({"deal_key": "deal_id"}).to_arrow())
+            register_frame(con, name, frame.rename({"deal_key": "deal_id"}))
         relation = f"SELECT deal_id AS deal_key, * EXCLUDE (deal_id), {content_hash_sql()} AS content_hash FROM ({{}})"
         stats = diff_sql(
             con,

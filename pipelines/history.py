@@ -15,7 +15,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .warehouse import sql_text, transaction
+from .warehouse import frame_of, register_frame, sql_text, transaction
 
 # Fields kept per version and compared between releases (API-only and legacy-only ones are null in the other format).
 VERSION_FIELDS = [
@@ -251,12 +251,14 @@ def _memory_con() -> duckdb.DuckDBPyConnection:
 def with_content_hash(deals: pl.DataFrame) -> pl.DataFrame:
     """deal rows -> the version columns (deal_key, source_format, fields) plus ``content_hash_sql`` (in DuckDB)."""
     with duckdb.connect() as con:
-        con.register("_deals", deals.to_arrow())
-        out = con.sql(
-            f"SELECT deal_id AS deal_key, source_format, payload_sha256, {_fields_sql()}, "
-            f"{content_hash_sql()} AS content_hash FROM ({deal_frame_sql('_deals', deals.columns)})"
-        ).to_arrow_table()
-    return pl.from_arrow(out).cast({c: t for c, t in VERSION_SCHEMA.items() if c in out.column_names})
+        register_frame(con, "_deals", deals)
+        out = frame_of(
+            con.sql(
+                f"SELECT deal_id AS deal_key, source_format, payload_sha256, {_fields_sql()}, "
+                f"{content_hash_sql()} AS content_hash FROM ({deal_frame_sql('_deals', deals.columns)})"
+            )
+        )
+    return out.cast({c: t for c, t in VERSION_SCHEMA.items() if c in out.columns})
 
 
 def advance_versions(
@@ -266,14 +268,14 @@ def advance_versions(
     in-memory DuckDB holding ``versions``, for tests and small callers."""
     with _memory_con() as con:
         if versions.height:
-            con.register("_versions", versions.select(list(VERSION_SCHEMA)).to_arrow())
+            register_frame(con, "_versions", versions.select(list(VERSION_SCHEMA)))
             con.execute("INSERT INTO deal_version BY NAME SELECT * FROM _versions")
         if deals.height:
-            con.register("_deals", deals.to_arrow())
+            register_frame(con, "_deals", deals)
             con.execute(f"CREATE TEMP VIEW _deal AS {deal_frame_sql('_deals', deals.columns)}")
             advance_versions_sql(con, release_id, label, previous, deals="_deal")
-        out = con.sql("SELECT * FROM deal_version ORDER BY valid_from_release, deal_key").to_arrow_table()
-    return pl.from_arrow(out).select(list(VERSION_SCHEMA)).cast(VERSION_SCHEMA)
+        out = frame_of(con.sql("SELECT * FROM deal_version ORDER BY valid_from_release, deal_key"))
+    return out.select(list(VERSION_SCHEMA)).cast(VERSION_SCHEMA)
 
 
 def deals_at(versions: pl.DataFrame, release_id: str) -> pl.DataFrame:

@@ -15,16 +15,14 @@ import duckdb
 from .config import Settings
 from .errors import ArmsflowError
 from .runs import Load, RunContext
-from .warehouse import connect
+from .warehouse import connect, table_frame
 
 
 def kept_releases(con, source: str) -> list[tuple[str, str | None, str, str]]:
     """(release_id, label, latest batch, origin) per distinct payload set, oldest first."""
-    import polars as pl
-
     from .history import releases
 
-    manifest = pl.from_arrow(con.sql("SELECT * FROM load_manifest WHERE source = ?", params=[source]).to_arrow_table())
+    manifest = table_frame(con, "SELECT * FROM load_manifest WHERE source = ?", [source])
     rels = releases(manifest)
     return list(zip(rels["release_id"], rels["release_label"], rels["latest_batch"], rels["origin"], strict=True))
 

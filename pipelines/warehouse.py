@@ -208,11 +208,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> i
     }
     columns = [c for c in frame.columns if c in declared]
     if frame.height:
-        con.register("_frame", frame.select(columns).to_arrow())
-        try:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-        finally:
-            con.unregister("_frame")
+        append_frame(con, table, frame.select(columns), by_name=True)
     return frame.height
 
 
@@ -231,6 +227,54 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str) -> None:
 
 
 def table_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    return frame_of(con.sql(sql, params=params))
+
+
+class _ArrowStream:
+    """A polars frame as DuckDB sees it through the Arrow C stream interface only (``__arrow_c_stream__``): handed
+    the frame itself, DuckDB converts it with ``to_arrow()``, which needs pyarrow (``pipelines.lean``)."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.frame.__arrow_c_stream__(requested_schema)
+
+
+def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """A polars frame as the TEMP table ``name`` of this connection (``drop_frame`` after), copied without pyarrow.
+
+    DuckDB scans the frame's Arrow stream once, whole, into the table: queried directly, a registered stream gets
+    the query's filters pushed into pyarrow whenever pyarrow is loaded, whose kernels do not take the ``string_view``
+    arrays polars hands over ("Function 'is_in' has no kernel matching input types (string_view)")."""
+    stream = f"{name}_stream"
+    con.register(stream, _ArrowStream(frame))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {stream}")
+    finally:
+        con.unregister(stream)
+
+
+def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, by_name: bool = False) -> None:
+    """Insert a polars frame's rows into ``table`` (by column name with ``by_name``), without pyarrow: the frame's
+    Arrow stream is scanned once, whole, so no filter reaches it (``register_frame``)."""
+    stream = f"_{table.replace('.', '_')}_stream"
+    con.register(stream, _ArrowStream(frame))
+    try:
+        con.execute(f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {stream}")
+    finally:
+        con.unregister(stream)
+
+
+def drop_frame(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop what ``register_frame`` made."""
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def frame_of(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """A DuckDB result as a polars frame, read through the Arrow C stream interface (no pyarrow, unlike ``.pl()``)."""
     import polars as pl
 
-    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    return pl.DataFrame(relation)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ..warehouse import frame_of, register_frame
 from . import sipri
 from .streams import api_csv_chunks, text_chunks
 from .text_table import WHITESPACE, lit, load_lines, release_from_preamble, split_preamble, split_sql, typed_sql
@@ -63,9 +64,7 @@ def _glue_legacy(con, n_commas: int) -> None:
     ).fetchall()
     glued = sipri._join_broken_lines(pieces, n_commas)
     frame = pl.DataFrame(glued, schema={"line_no": pl.Int64, "raw_text": pl.Utf8}, orient="row")
-    con.register("_glued_rows", frame.to_arrow())
-    con.execute("CREATE OR REPLACE TEMP TABLE _glued AS SELECT * FROM _glued_rows")
-    con.unregister("_glued_rows")
+    register_frame(con, "_glued", frame)
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _records AS SELECT line_no, text AS raw_text FROM _lines WHERE line_no > 12 "
         "AND line_no NOT IN (SELECT line_no FROM _short) AND line_no - 1 NOT IN (SELECT line_no FROM _short) "
@@ -183,8 +182,8 @@ def parse_bytes(body: bytes, fmt: str, sha: str, what: str) -> tuple[pl.DataFram
             "SELECT source, payload_sha256, line_no, raw_text, reason FROM quarantine ORDER BY line_no"
         )
         return (
-            pl.from_arrow(trades.to_arrow_table()),
-            pl.from_arrow(quarantine.to_arrow_table()),
+            frame_of(trades),
+            frame_of(quarantine),
             out["release"],
             out["rows_in"],
         )

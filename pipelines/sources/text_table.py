@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import polars as pl
 
 from ..errors import PayloadError, SchemaDrift
+from ..warehouse import append_frame
 
 QUARANTINE_SCHEMA = {
     "source": pl.Utf8,
@@ -93,9 +94,7 @@ def load_lines(con, table: str, chunks: Iterator[str], line_end: str) -> int:
     def insert(lines: pl.Series) -> None:
         nonlocal n
         frame = pl.DataFrame({"line_no": pl.int_range(n + 1, n + 1 + lines.len(), eager=True), "text": lines})
-        con.register("_chunk_lines", frame.to_arrow())
-        con.execute(f"INSERT INTO {table} SELECT * FROM _chunk_lines")
-        con.unregister("_chunk_lines")
+        append_frame(con, table, frame)
         n += lines.len()
 
     for chunk in chunks:
