@@ -23,6 +23,7 @@ class Step:
     tables: tuple[str, ...] = ()
     # (upstream table, the query selecting all the step reads of it, or None: nothing) where that is less than the
     # whole table; ``pipelines.reuse`` then digests the query's rows instead of the table's (see ``steps.py``).
+    # A staging table is named with its schema (``staging.sipri_trade``).
     reads: tuple[tuple[str, str | None], ...] = ()
 
 

@@ -10,7 +10,8 @@ counts, not only those a step is thought to read, so an indirect read cannot go 
 count when the step lists their ``stg_``/``raw_`` step as a dependency (``pipelines/steps.py`` says so). The one
 exception is a step that declares what it reads of an upstream table (``Step.reads``, a query over it): then the
 query's rows are digested instead of the whole table (the treaty, membership, nuclear-status and alliance steps
-read only the entity rows that reference files give, so a new SIPRI name does not rebuild them).
+read only the entity rows that reference files give, so a new SIPRI name does not rebuild them; the entity step
+reads only the names in the staging tables, so a register spelling its parties as the last did keeps the entities).
 ``refresh --force`` rebuilds all.
 """
 
@@ -47,11 +48,11 @@ def _rows_digest(con, relation: str) -> str:
     return f"{count}:{total}"
 
 
-def read_digest(con, table: str, query: str | None) -> str:
+def read_digest(con, table: str, query: str | None, schema: str = "main") -> str:
     """What a step reads of an upstream table (``Step.reads``): the digest of the query's rows, with the query."""
     if query is None:
         return "not read"
-    if not table_exists(con, table):
+    if not table_exists(con, table, schema):
         return "absent"
     return f"{query} -> {_rows_digest(con, f'({query})')}"
 
@@ -71,7 +72,7 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
         "code": fingerprint(settings),
         "batches": {d.source: batches.get(d.source) for d in direct if d.group == "raw"},
         "staged": {
-            d.source: _digest(con, STAGED_TABLE[d.source], known, "staging")
+            d.source: _staged_digest(con, STAGED_TABLE[d.source], reads, known)
             for d in direct
             if d.group == "staging" and d.source
         },
@@ -82,6 +83,13 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
         },
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _staged_digest(con, table: str, reads: dict[str, str | None], known: dict[str, str] | None) -> str:
+    """A staging table's content, or what the step reads of it when it says (``Step.reads``, ``staging.<table>``)."""
+    if f"staging.{table}" in reads:
+        return read_digest(con, table, reads[f"staging.{table}"], "staging")
+    return _digest(con, table, known, "staging")
 
 
 def _digest(con, table: str, known: dict[str, str] | None, schema: str = "main") -> str:

@@ -15,6 +15,7 @@ from .plan import Step
 from .stages.alliances import build_alliances
 from .stages.common import aliases_sql
 from .stages.deals import build_deals
+from .stages.entity import NAMES as ENTITY_NAMES
 from .stages.entity import build_entities
 from .stages.history import build_history
 from .stages.marts import mart_step
@@ -85,6 +86,7 @@ STEPS: list[Step] = [
         "every raw name resolved to one entity (states, former states, armed groups, organisations)",
         kinds=("polars", "duckdb"),
         tables=("entity", "entity_alias"),
+        reads=tuple((f"staging.{table}", sql) for table, sql in ENTITY_NAMES.items()),
     ),
     Step(
         "deal",

@@ -132,6 +132,38 @@ def test_a_register_with_new_names_keeps_what_does_not_read_them(published_home,
     assert contents(home) == after_reuse
 
 
+SAME_NAMES = [LEGACY_ROWS[0].replace(",2018,", ",2019,"), *LEGACY_ROWS[1:]]  # one order year changed
+
+
+def test_a_register_spelling_its_parties_as_the_last_keeps_the_entities(published_home, tmp_path):
+    """The entity step reads only the names in staging (``stages/entity.NAMES``, ``Step.reads``): a register whose
+    deals changed but whose spellings did not keeps the entity tables (and what reads only them), rebuilds the deals,
+    and keeping them gives what rebuilding gives. A new spelling rebuilds them."""
+    home = published_home
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(legacy_csv())
+    second.write_bytes(legacy_csv(SAME_NAMES))
+    assert cliproc.in_process(home, "import-sipri", str(first), "--accept-smaller", "--no-contracts").returncode == 0
+    assert "entity" not in reused(last_run(home))  # other spellings than the bundled register's
+    before = contents(home)
+    r = cliproc.in_process(home, "import-sipri", str(second), "--accept-smaller", "--no-contracts")
+    assert r.returncode == 0, r.stderr
+    kept = reused(last_run(home))
+    assert {"entity", "tiv_country_year"} <= kept and not kept & {"deal", "mart_transfer_enriched"}
+    after_reuse = contents(home)
+    assert after_reuse["deal"] != before["deal"]
+    assert {t: after_reuse[t] for t in ("entity", "entity_alias")} == {t: before[t] for t in ("entity", "entity_alias")}
+
+    r = cliproc.in_process(home, "refresh", "--force", "--no-contracts")
+    assert r.returncode == 0, r.stderr
+    assert contents(home) == after_reuse
+
+    third = tmp_path / "third.csv"
+    third.write_bytes(legacy_csv(NEW_NAMES))
+    assert cliproc.in_process(home, "import-sipri", str(third), "--accept-smaller", "--no-contracts").returncode == 0
+    assert "entity" not in reused(last_run(home))
+
+
 def test_a_change_in_what_a_step_reads_of_the_entities_rebuilds_it(baseline_home, tmp_path):
     """The narrowed digests still see every entity row those steps read: a changed COW code, end date, kind or
     alias rebuilds the steps that read it; a new armed group or SIPRI alias rebuilds none of them."""

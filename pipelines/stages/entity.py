@@ -41,16 +41,19 @@ def resolve_all(
     return pl.concat(created).unique("entity_id", keep="first", maintain_order=True), aliases
 
 
+# What the step reads of each staging table: names (and Wikidata's ISO codes), nothing else. The step's reuse digest
+# covers these rows only (``steps.py``), so a register with the same spellings as the last keeps the entity tables.
+NAMES = {
+    "sipri_trade": "SELECT supplier AS n FROM staging.sipri_trade UNION SELECT recipient FROM staging.sipri_trade",
+    "tiv_value": "SELECT DISTINCT party AS n FROM staging.tiv_value",  # SIPRI's spelling too
+    "treaty_action": "SELECT DISTINCT state_name AS n FROM staging.treaty_action",
+    "alliance_membership": "SELECT DISTINCT label, iso3 FROM staging.alliance_membership",
+}
+
+
 def build_entities(ctx: RunContext) -> dict:
     with connect(ctx.build_path) as con:
-        sipri = staged(
-            con,
-            "sipri_trade",
-            "SELECT supplier AS n FROM staging.sipri_trade UNION SELECT recipient FROM staging.sipri_trade",
-        )
-        tiv = staged(con, "tiv_value", "SELECT DISTINCT party AS n FROM staging.tiv_value")  # SIPRI's spelling too
-        unoda = staged(con, "treaty_action", "SELECT DISTINCT state_name AS n FROM staging.treaty_action")
-        wd = staged(con, "alliance_membership", "SELECT DISTINCT label, iso3 FROM staging.alliance_membership")
+        sipri, tiv, unoda, wd = (staged(con, table, sql) for table, sql in NAMES.items())
         names = {
             "sipri": (sipri["n"].to_list() if sipri.height else []) + (tiv["n"].to_list() if tiv.height else []),
             "unoda": unoda["n"].to_list() if unoda.height else [],
