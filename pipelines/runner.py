@@ -119,6 +119,7 @@ def run_steps(
     left to run one at a time)."""
     results: dict[str, dict] = {}
     position = {step.name: i for i, step in enumerate(steps, 1)}
+    ctx.at_once = at_once
 
     def one(step: Step) -> dict:
         t0 = time.perf_counter()

@@ -63,6 +63,7 @@ class RunContext:
     digests: dict[str, str] = field(default_factory=dict)  # table contents digested so far (pipelines.reuse)
     deferred: list | None = None  # steps whose lineage and digest await one write (runner.flush_bookkeeping)
     macros: set[str] = field(default_factory=set)  # SQL macro files this run created in its build (stages.marts)
+    at_once: int = 1  # steps (and statements within one) run side by side; set by runner.run_steps
 
 
 def new_run_id(prefix: str = "run") -> str:
