@@ -38,7 +38,7 @@ def build(baseline_home, tmp_path):
 def test_one_legacy_payload_gives_one_deal_per_row_and_one_delivery_per_year(build, tmp_path):
     rows = [*LEGACY_ROWS, LEGACY_ROWS[0]]  # an identical twin: numbered, still its own deal
     stage(build, [legacy_csv(rows)], tmp_path)
-    counts = build_deals(SimpleNamespace(build_path=build))
+    counts = build_deals(SimpleNamespace(build_path=build, at_once=2))
     with duckdb.connect(str(build), read_only=True) as con:
         keys = con.execute("SELECT count(*), count(DISTINCT deal_id) FROM deal").fetchone()
         years = con.execute("SELECT count(*), count(DISTINCT (deal_id, delivery_year)) FROM delivery").fetchone()
@@ -51,7 +51,7 @@ def test_one_legacy_payload_gives_one_deal_per_row_and_one_delivery_per_year(bui
 def test_the_same_deal_in_two_payloads_of_a_batch_stops_the_step_naming_it(build, tmp_path):
     stage(build, [legacy_csv(), legacy_csv(LEGACY_ROWS[:1])], tmp_path)
     with pytest.raises(PayloadError) as err:
-        build_deals(SimpleNamespace(build_path=build))
+        build_deals(SimpleNamespace(build_path=build, at_once=2))
     message = str(err.value)
     assert message.startswith("sipri: this batch: deal ID L-") and "appears 2 times" in message
     assert "more than one payload" in message and "The published warehouse was left unchanged." in message
