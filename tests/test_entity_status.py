@@ -34,3 +34,13 @@ def test_entity_status_agrees_with_the_per_row_macros(baseline_home):
         members = con.execute(f"SELECT count(*) FROM ({joined}) WHERE nato OR alliances IS NOT NULL").fetchone()[0]
     assert total > 5000 and members > 100  # the comparison covers members and statuses, not only empty rows
     assert differ == [(0,), (0,)]
+
+
+def test_entity_status_joins_by_hash_not_by_nested_loop(baseline_home):
+    """An OR in the interval joins' conditions (``end_date IS NULL OR end_date > as_of``) made DuckDB join every pair
+    with every membership row (a nested-loop join: 0.11 s of mart_country_year's 0.16 s on the real register); with
+    comparisons only, the joins hash on entity_id."""
+    with duckdb.connect(str(baseline_home / "warehouse.duckdb"), read_only=True) as con:
+        plan = "\n".join(r[1] for r in con.execute(f"EXPLAIN {PAIRS} SELECT * FROM entity_status('p')").fetchall())
+    assert "HASH_JOIN" in plan
+    assert "NL_JOIN" not in plan and "NESTED_LOOP" not in plan, plan

@@ -32,6 +32,9 @@ CREATE OR REPLACE MACRO alliances_on(p_entity, d) AS
 -- The statuses above for many (entity_id, as_of) pairs at once (`pairs`: a table or CTE name with those two
 -- columns), by interval joins instead of one correlated lookup per row: the marts call this once per distinct
 -- pair, so their cost follows the number of parties and dates, not of deals (same answers as the macros above).
+-- An open end is compared as 9999-12-31, not with `end_date IS NULL OR ...`: an OR in a join condition makes DuckDB
+-- fall back to a nested-loop join (0.11 s of mart_country_year's 0.16 s on the real register), comparisons alone
+-- keep the hash join on entity_id.
 CREATE OR REPLACE MACRO entity_status(pairs) AS TABLE
 WITH p AS (SELECT DISTINCT entity_id, as_of FROM query_table(pairs)),
 m AS (
@@ -43,14 +46,14 @@ m AS (
         list(m.org_id ORDER BY m.org_id) FILTER (WHERE o.kind = 'treaty' AND m.role = 'party') AS treaties_party
     FROM p
     LEFT JOIN membership m ON m.entity_id = p.entity_id AND m.start_date <= p.as_of
-         AND (m.end_date IS NULL OR m.end_date > p.as_of)
+         AND coalesce(m.end_date, DATE '9999-12-31') > p.as_of
     LEFT JOIN organisation o ON o.org_id = m.org_id
     GROUP BY p.entity_id, p.as_of
 ), n AS (
     SELECT p.entity_id, p.as_of, min(s.status) AS nuclear_status
     FROM p
     LEFT JOIN nuclear_status s ON s.entity_id = p.entity_id AND s.start_date <= p.as_of
-         AND (s.end_date IS NULL OR s.end_date > p.as_of)
+         AND coalesce(s.end_date, DATE '9999-12-31') > p.as_of
     GROUP BY p.entity_id, p.as_of
 )
 SELECT m.*, n.nuclear_status
