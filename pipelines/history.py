@@ -111,33 +111,27 @@ def release_of_batch(rels: pl.DataFrame, batch_id: str) -> str | None:
     return hit["release_id"][0] if hit.height else None
 
 
-CONTENT_HASH_LEN = 32  # md5, hex. Homes written before hashing moved into SQL hold 20-character hashes
+SQL_TYPES = {pl.Utf8: "VARCHAR", pl.Int32: "INTEGER", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN"}
 
 
-def _hash_parts(column: str, dtype) -> list[str]:
-    """One field as text for the hash: injective per type, NULL as ``~``, and independent of DuckDB's own rendering
-    of values (strings carry their byte length, ``5:China``; doubles print as ``%.17g``, exact and defined by C's
-    printf; booleans ``t``/``f``)."""
-    if dtype == pl.Utf8:
-        return [f"coalesce(strlen({column})::VARCHAR || ':', '~')", column]  # concat() reads a NULL as ''
-    if dtype == pl.Float64:
-        return [f"coalesce(printf('%.17g', {column}), '~')"]
-    if dtype == pl.Boolean:
-        return [f"CASE WHEN {column} IS NULL THEN '~' WHEN {column} THEN 't' ELSE 'f' END"]
-    return [f"coalesce({column}::VARCHAR, '~')"]
+def content_hash_scheme() -> str:
+    """What ``content_hash_sql`` computes under this DuckDB: ``hash()``, whose values may change between versions."""
+    return f"duckdb {duckdb.__version__} hash()"
 
 
 def content_hash_sql(alias: str = "") -> str:
-    """The SQL expression of a version's content hash: md5 of source_format and the compared fields, ``|``-separated.
+    """The SQL expression of a version's content hash: DuckDB's ``hash()`` of source_format and the compared fields,
+    each cast to the type deal_version declares for it, as text (NULL and '' hash apart, and the fields in order).
 
-    md5 and the rendering above are the same in every DuckDB version (DuckDB's ``hash()`` is not), so a stored
-    hash stays comparable after an upgrade. ``tests/test_history_sql.py`` pins it to a literal value. One
-    ``concat`` call (not a chain of ``||``) builds the text: about half the cost."""
+    64 bits, hashed from the values where they are: the md5 of each field rendered as text (so that the hash
+    outlived DuckDB upgrades) cost 0.49-0.75 CPU-s per 10x register, most of recording a new release; ``hash()``
+    costs 0.06. Its values may change between DuckDB versions, so the warehouse records the scheme its stored
+    hashes follow (``deal_version_hash``) and a run under another rehashes them first (``migrate_content_hashes``).
+    Two different versions of one deal hashing alike (odds about 2^-64) would be taken for one."""
     prefix = f"{alias}." if alias else ""
-    parts: list[str] = []
-    for i, c in enumerate(["source_format", *VERSION_FIELDS]):
-        parts += (["'|'"] if i else []) + _hash_parts(f"{prefix}{c}", VERSION_SCHEMA[c])
-    return f"md5(concat({', '.join(parts)}))"
+    columns = ["source_format", *VERSION_FIELDS]
+    fields = ", ".join(f"CAST({prefix}{c} AS {SQL_TYPES[VERSION_SCHEMA[c]]})" for c in columns)
+    return f"CAST(hash({fields}) AS VARCHAR)"
 
 
 def _fields_sql(alias: str = "") -> str:
@@ -146,18 +140,21 @@ def _fields_sql(alias: str = "") -> str:
 
 
 def migrate_content_hashes(con: duckdb.DuckDBPyConnection) -> int:
-    """One-time: rehash versions stored with the old hash (sha1 of polars' rendering, 20 hex characters) with
-    ``content_hash_sql``, from the fields deal_version keeps, so an upgraded home sees unchanged deals as
-    unchanged. Returns the rows rehashed (0 once done: the check reads one column)."""
-    old = con.execute(
-        "SELECT count(*) FROM deal_version WHERE strlen(content_hash) <> ?", [CONTENT_HASH_LEN]
-    ).fetchone()[0]
-    if old:
-        con.execute(
-            f"UPDATE deal_version SET content_hash = {content_hash_sql()} WHERE strlen(content_hash) <> ?",
-            [CONTENT_HASH_LEN],
-        )
-    return old
+    """Rehash every stored version with ``content_hash_sql`` unless ``deal_version_hash`` names this DuckDB's scheme
+    (a home written under another DuckDB version, or by armsflow before this scheme: md5 or polars hashes, no such
+    table), from the fields deal_version keeps, so that unchanged deals stay unchanged across the upgrade. Returns
+    the rows rehashed (0 when the scheme is current: one read of a one-row table)."""
+    from .warehouse import ensure_tables
+
+    ensure_tables(con, "deal_version_hash")
+    scheme = content_hash_scheme()
+    if con.execute("SELECT any_value(scheme) FROM deal_version_hash").fetchone()[0] == scheme:
+        return 0
+    with transaction(con):
+        rows = con.execute(f"UPDATE deal_version SET content_hash = {content_hash_sql()}").fetchone()[0]
+        con.execute("DELETE FROM deal_version_hash")
+        con.execute("INSERT INTO deal_version_hash VALUES (?, now())", [scheme])
+    return rows
 
 
 def unkey_versions(con: duckdb.DuckDBPyConnection) -> int:
@@ -228,15 +225,8 @@ def versions_at_sql(release_param: str = "$release") -> str:
 
 def deal_frame_sql(frame_name: str, columns: list[str]) -> str:
     """A deal-shaped relation over a registered frame: every version field, NULL (typed) where the frame lacks it."""
-    sql_types = {
-        pl.Utf8: "VARCHAR",
-        pl.Int32: "INTEGER",
-        pl.Int64: "BIGINT",
-        pl.Float64: "DOUBLE",
-        pl.Boolean: "BOOLEAN",
-    }
     cols = [
-        f"CAST({c if c in columns else 'NULL'} AS {sql_types[VERSION_SCHEMA[c]]}) AS {c}"
+        f"CAST({c if c in columns else 'NULL'} AS {SQL_TYPES[VERSION_SCHEMA[c]]}) AS {c}"
         for c in ["source_format", "payload_sha256", *VERSION_FIELDS]
     ]
     return f"SELECT CAST(deal_id AS VARCHAR) AS deal_id, {', '.join(cols)} FROM {frame_name}"

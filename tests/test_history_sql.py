@@ -1,6 +1,6 @@
 """The history step in DuckDB SQL against the polars code it replaced (tests/history_legacy.py, kept verbatim):
-the same diff rows and counts on random releases of both wire formats, a pinned content hash, and the one-time
-rehash that keeps an upgraded home's deals unchanged."""
+the same diff rows and counts on random releases of both wire formats, the content hash's recipe, and the rehash
+that keeps an upgraded home's deals unchanged (older armsflow hashes, or another DuckDB's hash())."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import pytest
 from pipelines.cli import main
 from pipelines.diff import ROW_SCHEMA, diff_deals
 from pipelines.history import (
-    CONTENT_HASH_LEN,
     VERSION_FIELDS,
     VERSION_SCHEMA,
     advance_versions,
+    content_hash_scheme,
     content_hash_sql,
     deals_at,
     migrate_content_hashes,
@@ -162,8 +162,9 @@ def test_sql_diff_on_frames_lacking_fields():
     assert got.counts()["added"] == got.counts()["removed"] == 1
 
 
-def test_content_hash_is_pinned():
-    """The recipe must not drift (a drift would make every stored deal look changed): a literal md5 per format."""
+def test_content_hash_is_duckdbs_hash_of_the_typed_fields():
+    """The recipe: hash() of source_format and VERSION_FIELDS in order, each as deal_version types it, as text;
+    NULL and '' hash apart, and so do a value moved from one field to the next."""
     deal = {
         "deal_id": "71003",
         "source_format": API,
@@ -179,45 +180,55 @@ def test_content_hash_is_pinned():
         "local_production": True,
     }
     hashed = with_content_hash(pl.DataFrame([deal]))
-    # source_format and the fields in VERSION_FIELDS order: strings as <bytes>:<text>, NULL as ~, doubles as %.17g
-    text = "18:trade-register-csv|3:CHN|~|5:China|~|5:JF-17|~|~|2009|t|~|22|~|~|~|15|~|~|0.10000000000000001|t|~"
-    assert hashed["content_hash"].to_list() == [hashlib.md5(text.encode()).hexdigest()]
-    assert hashed["content_hash"].to_list() == ["9e43b5ee3fe88028f274caf6c03ebb37"]
-    assert len(hashed["content_hash"][0]) == CONTENT_HASH_LEN
-    # the hash separates an empty string from NULL and a value's text from two values'
+    values = "'trade-register-csv', 'CHN', NULL::VARCHAR, 'China', NULL::VARCHAR, 'JF-17', NULL::VARCHAR, "
+    values += "NULL::VARCHAR, 2009::INTEGER, TRUE, NULL::BIGINT, 22::BIGINT, NULL::INTEGER, NULL::INTEGER, "
+    values += "NULL::VARCHAR, 15.0::DOUBLE, NULL::DOUBLE, NULL::DOUBLE, 0.1::DOUBLE, TRUE, NULL::VARCHAR"
+    assert len(VERSION_FIELDS) + 1 == values.count(",") + 1
+    expected = duckdb.sql(f"SELECT CAST(hash({values}) AS VARCHAR)").fetchone()[0]
+    assert hashed["content_hash"].to_list() == [expected]
     twins = pl.DataFrame(
         [
             {**deal, "designation": "", "description": None},
             {**deal, "designation": None, "description": ""},
             {**deal, "designation": "a|1:b", "description": None},
             {**deal, "designation": "a", "description": "b"},
+            {**deal, "designation": None, "description": "a"},
+            {**deal, "tiv_delivered": 0.1 + 2**-55},  # a double two units in the last place above 0.1
         ]
     )
-    assert with_content_hash(twins)["content_hash"].n_unique() == 4
+    assert with_content_hash(twins)["content_hash"].n_unique() == 6
 
 
-def test_rehash_migrates_legacy_hashes_in_place():
-    """deal_version rows hashed the old way (20 hex characters) are rehashed from their stored fields, once."""
+def test_rehash_migrates_stored_hashes_in_place():
+    """deal_version rows hashed another way (older armsflow: 20 hex characters, no deal_version_hash; or another
+    DuckDB version's hash(), named in deal_version_hash) are rehashed from their stored fields, once."""
     old, _ = _releases(3, API, API, n=40)
     deals = old.rename({"deal_key": "deal_id"}).with_columns(payload_sha256=pl.lit("p"))
     v = advance_versions(pl.DataFrame(), deals, "b1", "one", None)
     legacy = legacy_content_hash(deals)
     assert legacy["content_hash"].str.len_chars().unique().to_list() == [20]
     with duckdb.connect() as con:
-        from pipelines.warehouse import sql_text
+        from pipelines.warehouse import register_frame, sql_text
 
         con.execute(sql_text("tables/deal_version.sql"))
         stored = v.drop("content_hash").join(legacy.select("deal_key", "content_hash"), on="deal_key")
-        con.register("_v", stored.to_arrow())
+        register_frame(con, "_v", stored)
         con.execute("INSERT INTO deal_version BY NAME SELECT * FROM _v")
         assert migrate_content_hashes(con) == 40
         assert migrate_content_hashes(con) == 0  # once
+        assert con.execute("SELECT scheme FROM deal_version_hash").fetchall() == [(content_hash_scheme(),)]
         rehashed = dict(con.execute("SELECT deal_key, content_hash FROM deal_version").fetchall())
+
+        # another DuckDB's hash(): the scheme differs, so every stored hash is recomputed
+        con.execute("UPDATE deal_version SET content_hash = 'x' || content_hash")
+        con.execute("UPDATE deal_version_hash SET scheme = 'duckdb 0.0.1 hash()'")
+        assert migrate_content_hashes(con) == 40
+        again = dict(con.execute("SELECT deal_key, content_hash FROM deal_version").fetchall())
         assert (
             con.execute(f"SELECT count(*) FROM deal_version WHERE content_hash <> {content_hash_sql()}").fetchone()[0]
             == 0
         )
-    assert rehashed == dict(zip(v["deal_key"], v["content_hash"], strict=True))
+    assert rehashed == again == dict(zip(v["deal_key"], v["content_hash"], strict=True))
 
 
 def test_versions_extend_keep_every_release():
@@ -257,6 +268,7 @@ def test_upgraded_home_sees_unchanged_deals_unchanged(published_home, tmp_path, 
         )
         before = con.execute("SELECT count(*) FROM deal_version").fetchone()[0]
         assert con.execute("SELECT count(*) FROM deal_version WHERE strlen(content_hash) = 20").fetchone()[0] == before
+        con.execute("DROP TABLE deal_version_hash")  # homes of that code had none
     second = tmp_path / "b.json"
     extra = "71010,France,Greece,Rafale,FGA aircraft,Aircraft,2021,No,6,No,2022,No,New,55,55,330,No"
     second.write_bytes(api_response([*API_ROWS, extra]))
@@ -268,10 +280,7 @@ def test_upgraded_home_sees_unchanged_deals_unchanged(published_home, tmp_path, 
         ).fetchall()
         assert new == [("71010",)]
         assert (
-            con.execute(
-                f"SELECT count(*) FROM deal_version WHERE strlen(content_hash) <> {CONTENT_HASH_LEN} "
-                f"OR content_hash <> {content_hash_sql()}"
-            ).fetchone()[0]
+            con.execute(f"SELECT count(*) FROM deal_version WHERE content_hash <> {content_hash_sql()}").fetchone()[0]
             == 0
         )
         diff = con.execute("SELECT kind, count(*) FROM release_diff GROUP BY 1").fetchall()

@@ -14,6 +14,7 @@ import polars as pl
 from ..diff import diff_sql, drop_temp, rows_sql
 from ..history import (
     advance_versions_sql,
+    content_hash_scheme,
     migrate_content_hashes,
     release_of_batch,
     releases,
@@ -41,9 +42,7 @@ def build_history(ctx: RunContext) -> dict:
             )
         rehashed = migrate_content_hashes(con)
         if rehashed:
-            ctx.progress(
-                f"      deal_version: {rehashed:,} stored versions rehashed (content hash now computed in SQL)"
-            )
+            ctx.progress(f"      deal_version: {rehashed:,} stored versions rehashed to {content_hash_scheme()}")
         rels = release_table(con)
         if rels.height == 0:
             return {"releases": 0}

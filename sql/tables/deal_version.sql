@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS deal_version (
     valid_to_release        VARCHAR NOT NULL,   -- the last release that still had it
     release_label           VARCHAR,            -- SIPRI's "Data generated" label of valid_from_release
     payload_sha256          VARCHAR NOT NULL,   -- the payload the version was first read from
-    content_hash            VARCHAR NOT NULL,   -- md5 (32 hex) of the compared fields: pipelines/history.py content_hash_sql
+    content_hash            VARCHAR NOT NULL,   -- DuckDB's hash() of the compared fields: pipelines/history.py content_hash_sql
     source_format           VARCHAR NOT NULL,
     supplier_id             VARCHAR,
     recipient_id            VARCHAR,
@@ -36,7 +36,7 @@ COMMENT ON COLUMN deal_version.valid_from_release IS 'data_release.release_id in
 COMMENT ON COLUMN deal_version.valid_to_release IS 'The last data_release.release_id that still held this version.';
 COMMENT ON COLUMN deal_version.release_label IS 'SIPRI release label (Data generated ...) of valid_from_release.';
 COMMENT ON COLUMN deal_version.payload_sha256 IS 'SHA-256 of the payload the version was first read from (raw/sipri/<sha256>.*).';
-COMMENT ON COLUMN deal_version.content_hash IS 'md5 (32 hex characters) of source_format and the compared deal fields, computed in SQL; equal hashes mean an unchanged deal.';
+COMMENT ON COLUMN deal_version.content_hash IS 'DuckDB''s hash() of source_format and the compared deal fields, as text (the scheme is in deal_version_hash); equal hashes mean an unchanged deal.';
 COMMENT ON COLUMN deal_version.source_format IS 'trade-register-csv (API) or legacy-export.';
 COMMENT ON COLUMN deal_version.supplier_id IS 'Supplier entity id.';
 COMMENT ON COLUMN deal_version.recipient_id IS 'Recipient entity id.';
