@@ -243,6 +243,15 @@ class _ArrowStream:
         return self.frame.__arrow_c_stream__(requested_schema)
 
 
+def _scan_once(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, stream: str, sql: str) -> None:
+    """Run ``sql`` (one statement reading the whole of ``stream``) with the frame registered as ``stream``."""
+    con.register(stream, _ArrowStream(frame))
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister(stream)
+
+
 def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """A polars frame as the TEMP table ``name`` of this connection (``drop_frame`` after), copied without pyarrow.
 
@@ -250,22 +259,14 @@ def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFram
     the query's filters pushed into pyarrow whenever pyarrow is loaded, whose kernels do not take the ``string_view``
     arrays polars hands over ("Function 'is_in' has no kernel matching input types (string_view)")."""
     stream = f"{name}_stream"
-    con.register(stream, _ArrowStream(frame))
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {stream}")
-    finally:
-        con.unregister(stream)
+    _scan_once(con, frame, stream, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {stream}")
 
 
 def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, by_name: bool = False) -> None:
     """Insert a polars frame's rows into ``table`` (by column name with ``by_name``), without pyarrow: the frame's
     Arrow stream is scanned once, whole, so no filter reaches it (``register_frame``)."""
     stream = f"_{table.replace('.', '_')}_stream"
-    con.register(stream, _ArrowStream(frame))
-    try:
-        con.execute(f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {stream}")
-    finally:
-        con.unregister(stream)
+    _scan_once(con, frame, stream, f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {stream}")
 
 
 def drop_frame(con: duckdb.DuckDBPyConnection, name: str) -> None:
