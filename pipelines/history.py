@@ -15,7 +15,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from .warehouse import frame_of, register_frame, sql_text, transaction
+from .warehouse import append_frame, ensure_tables, frame_of, register_frame, sql_text, transaction
 
 # Fields kept per version and compared between releases (API-only and legacy-only ones are null in the other format).
 VERSION_FIELDS = [
@@ -144,8 +144,6 @@ def migrate_content_hashes(con: duckdb.DuckDBPyConnection) -> int:
     (a home written under another DuckDB version, or by armsflow before this scheme: md5 or polars hashes, no such
     table), from the fields deal_version keeps, so that unchanged deals stay unchanged across the upgrade. Returns
     the rows rehashed (0 when the scheme is current: one read of a one-row table)."""
-    from .warehouse import ensure_tables
-
     ensure_tables(con, "deal_version_hash")
     scheme = content_hash_scheme()
     if con.execute("SELECT any_value(scheme) FROM deal_version_hash").fetchone()[0] == scheme:
@@ -258,8 +256,7 @@ def advance_versions(
     in-memory DuckDB holding ``versions``, for tests and small callers."""
     with _memory_con() as con:
         if versions.height:
-            register_frame(con, "_versions", versions.select(list(VERSION_SCHEMA)))
-            con.execute("INSERT INTO deal_version BY NAME SELECT * FROM _versions")
+            append_frame(con, "deal_version", versions.select(list(VERSION_SCHEMA)), by_name=True)
         if deals.height:
             register_frame(con, "_deals", deals)
             con.execute(f"CREATE TEMP VIEW _deal AS {deal_frame_sql('_deals', deals.columns)}")

@@ -38,13 +38,12 @@ from .runs import (
 from .warehouse import (
     MEMORY_LIMIT,
     connect,
-    drop_frame,
     ensure_tables,
     fit_threads,
     held,
-    register_frame,
     released,
     run_sql_file,
+    scan_frame,
     steps_at_once,
     transaction,
 )
@@ -311,12 +310,12 @@ def write_run_table(ctx: RunContext, record: dict) -> None:
     )
     with connect(ctx.build_path) as con, transaction(con):
         run_sql_file(con, "tables/run.sql")
-        register_frame(con, "_runs", frame)
-        con.execute(
+        scan_frame(
+            con,
+            frame,
             "INSERT INTO run BY NAME SELECT * REPLACE (payloads::JSON AS payloads, counts::JSON AS counts, "
-            "checks::JSON AS checks, started_at::TIMESTAMPTZ AS started_at) FROM _runs"
+            "checks::JSON AS checks, started_at::TIMESTAMPTZ AS started_at) FROM {frame}",
         )
-        drop_frame(con, "_runs")
 
 
 def _json(value) -> str | None:

@@ -243,11 +243,13 @@ class _ArrowStream:
         return self.frame.__arrow_c_stream__(requested_schema)
 
 
-def _scan_once(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, stream: str, sql: str) -> None:
-    """Run ``sql`` (one statement reading the whole of ``stream``) with the frame registered as ``stream``."""
+def scan_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> None:
+    """Run one statement that reads all of a polars frame, named ``{frame}`` in ``sql`` (an INSERT or CREATE ... AS
+    SELECT from it, casts allowed, no filter or join: see ``register_frame``), without pyarrow."""
+    stream = f"_frame_stream_{id(frame)}"
     con.register(stream, _ArrowStream(frame))
     try:
-        con.execute(sql)
+        con.execute(sql.replace("{frame}", stream))
     finally:
         con.unregister(stream)
 
@@ -258,15 +260,12 @@ def register_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFram
     DuckDB scans the frame's Arrow stream once, whole, into the table: queried directly, a registered stream gets
     the query's filters pushed into pyarrow whenever pyarrow is loaded, whose kernels do not take the ``string_view``
     arrays polars hands over ("Function 'is_in' has no kernel matching input types (string_view)")."""
-    stream = f"{name}_stream"
-    _scan_once(con, frame, stream, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {stream}")
+    scan_frame(con, frame, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {{frame}}")
 
 
 def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, by_name: bool = False) -> None:
-    """Insert a polars frame's rows into ``table`` (by column name with ``by_name``), without pyarrow: the frame's
-    Arrow stream is scanned once, whole, so no filter reaches it (``register_frame``)."""
-    stream = f"_{table.replace('.', '_')}_stream"
-    _scan_once(con, frame, stream, f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {stream}")
+    """Insert a polars frame's rows into ``table`` (by column name with ``by_name``), without pyarrow."""
+    scan_frame(con, frame, f"INSERT INTO {table} {'BY NAME ' if by_name else ''}SELECT * FROM {{frame}}")
 
 
 def drop_frame(con: duckdb.DuckDBPyConnection, name: str) -> None:

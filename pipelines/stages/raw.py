@@ -15,7 +15,7 @@ from ..raw import LandedPayload, land, land_file
 from ..runs import Load, RunContext
 from ..sources import sipri, unoda, wikidata
 from ..sources.sniff import describe_binary
-from ..warehouse import connect, drop_frame, ensure_tables, register_frame
+from ..warehouse import connect, ensure_tables, scan_frame
 from .common import reference
 
 FORMATS = {
@@ -124,12 +124,12 @@ def land_batch(ctx: RunContext, source: str, landed: list[LandedPayload], releas
     )
     with connect(ctx.build_path) as con:
         ensure_tables(con, "load_manifest")
-        register_frame(con, "_m", manifest)
-        con.execute(
+        scan_frame(
+            con,
+            manifest,
             "INSERT INTO load_manifest BY NAME SELECT * REPLACE (fetched_at::TIMESTAMPTZ AS fetched_at, "
-            "request::JSON AS request) FROM _m"
+            "request::JSON AS request) FROM {frame}",
         )
-        drop_frame(con, "_m")
     return {"batch_id": batch, "payloads": len(landed), "bytes": sum(x.bytes for x in landed), "origin": origin}
 
 

@@ -9,7 +9,7 @@ import polars as pl
 from ..runs import RunContext
 from ..sources import sipri_stage, sipri_tiv, unoda, wikidata
 from ..sources.text_table import QUARANTINE_SCHEMA
-from ..warehouse import connect, drop_frame, ensure_tables, register_frame
+from ..warehouse import connect, ensure_tables, scan_frame
 from .common import current_batch, quarantine, set_counts
 
 
@@ -91,9 +91,7 @@ def stage_step(source: str):
             batch = current_batch(con, source)
             rows, q, counts = parse_batch(batch, parse, empty_schema)
             con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-            register_frame(con, "_t", rows)
-            con.execute(f"CREATE OR REPLACE TABLE staging.{table} AS SELECT * FROM _t")
-            drop_frame(con, "_t")
+            scan_frame(con, rows, f"CREATE OR REPLACE TABLE staging.{table} AS SELECT * FROM {{frame}}")
             quarantine(con, source, "parse", q)
             if counts.height:
                 set_counts(con, batch["batch_id"][0], counts)
