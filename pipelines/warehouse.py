@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
@@ -136,6 +136,27 @@ def released(path: Path) -> Iterator[None]:
         yield
     finally:
         _HELD[key] = _open(key)
+
+
+T = TypeVar("T")
+
+
+def beside(
+    con: duckdb.DuckDBPyConnection, other: Callable[[duckdb.DuckDBPyConnection], T], work: Callable[[], object]
+) -> T:
+    """Run ``work()`` on ``con`` while ``other(cursor)`` runs on a second cursor of the same database, in a thread;
+    returns what ``other`` returned. The cursor sees committed tables only (not ``con``'s TEMP objects); ``other``'s
+    error is raised once both have ended (``work``'s instead, if both failed)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with con.cursor() as cursor, ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as pool:
+        future = pool.submit(other, cursor)
+        try:
+            work()
+        except BaseException:
+            future.exception()  # waits for the other: nothing runs on the cursor once it closes
+            raise
+        return future.result()
 
 
 _IN_TRANSACTION: set[int] = set()  # id() of connections inside ``transaction`` (so it nests)

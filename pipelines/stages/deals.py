@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..errors import PayloadError
 from ..runs import RunContext
-from ..warehouse import connect, drop_frame, ensure_tables, register_frame, sql_text, table_frame
+from ..warehouse import beside, connect, drop_frame, ensure_tables, register_frame, sql_text, table_frame
 from .common import record_loaded
 
 DEAL_LEVEL = [
@@ -212,15 +212,7 @@ def insert_legacy(con, at_once: int) -> None:
         con.execute(LEGACY_DEALS)
         con.execute(LEGACY_DELIVERIES)
         return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with con.cursor() as other, ThreadPoolExecutor(max_workers=1, thread_name_prefix="deliveries") as pool:
-        other.execute(RESOLVE)
-        deliveries = pool.submit(other.execute, LEGACY_DELIVERIES)
-        try:
-            con.execute(LEGACY_DEALS)
-        finally:
-            deliveries.result()  # waits, and raises the deliveries' error if the deals had none
+    beside(con, lambda other: other.execute(RESOLVE).execute(LEGACY_DELIVERIES), lambda: con.execute(LEGACY_DEALS))
 
 
 def build_deals(ctx: RunContext) -> dict:

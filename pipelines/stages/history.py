@@ -24,7 +24,7 @@ from ..history import (
     versions_at_sql,
 )
 from ..runs import RunContext
-from ..warehouse import connect, ensure_tables, sql_text, table_exists, table_frame
+from ..warehouse import beside, connect, ensure_tables, sql_text, table_exists, table_frame
 
 SOURCE = "sipri"
 
@@ -97,15 +97,7 @@ def record_beside_diff(con, record, previous: str, current: str) -> int:
     extends their end and adds versions that start later), and the new release from ``deal`` (``CURRENT_DEALS``).
     Run one after the other, the diff and the copy of its findings into release_diff were the last 1.0-1.2 s of a 10x
     import, alone on the history side after the marts had ended. Returns release_diff's rows."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with con.cursor() as other, ThreadPoolExecutor(max_workers=1, thread_name_prefix="release_diff") as pool:
-        diff = pool.submit(write_release_diff, other, previous, current, CURRENT_DEALS)
-        try:
-            record()
-        finally:
-            rows = diff.result()  # waits, and raises the diff's error if recording had none
-    return rows
+    return beside(con, lambda other: write_release_diff(other, previous, current, CURRENT_DEALS), record)
 
 
 def refresh_release_diff(con) -> int:
