@@ -12,7 +12,8 @@ exception is a step that declares what it reads of an upstream table (``Step.rea
 query's rows are digested instead of the whole table (the treaty, membership, nuclear-status and alliance steps
 read only the entity rows that reference files give, so a new SIPRI name does not rebuild them; the entity step
 reads only the names in the staging tables, so a register spelling its parties as the last did keeps the entities).
-``refresh --force`` rebuilds all.
+Staging tables live only in a run, so what they held is remembered per source (``staged_digest``) for the runs
+that do not stage it. ``refresh --force`` rebuilds all.
 """
 
 from __future__ import annotations
@@ -57,22 +58,31 @@ def read_digest(con, table: str, query: str | None, schema: str = "main") -> str
     return f"{query} -> {_rows_digest(con, f'({query})')}"
 
 
-def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dict[str, str] | None = None) -> str:
+def input_digest(
+    con,
+    step: Step,
+    by_name: dict[str, Step],
+    settings,
+    known: dict[str, str] | None = None,
+    stage=None,
+    staged: dict | None = None,
+) -> str:
     """Code and reference files; the batch of each source whose payloads the step reads (a ``raw_`` dep); the
-    content of each staging table it reads (a ``stg_`` dep); the content of every table built upstream of it."""
+    content of each staging table it reads (a ``stg_`` dep, see ``staged_digest``, which ``stage`` and ``staged``
+    are for); the content of every table built upstream of it."""
     from .noop import fingerprint
     from .stages.common import current_batch_ids
-    from .stages.staging import STAGED_TABLE
 
     direct = [by_name[d] for d in step.deps]
     reads = dict(step.reads)
     batches = current_batch_ids(con)
+    code = fingerprint(settings)
     parts = {
         "step": step.name,
-        "code": fingerprint(settings),
+        "code": code,
         "batches": {d.source: batches.get(d.source) for d in direct if d.group == "raw"},
         "staged": {
-            d.source: _staged_digest(con, STAGED_TABLE[d.source], reads, known)
+            d.source: staged_digest(con, d.source, reads, code, known, stage, staged)
             for d in direct
             if d.group == "staging" and d.source
         },
@@ -85,11 +95,68 @@ def input_digest(con, step: Step, by_name: dict[str, Step], settings, known: dic
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _staged_digest(con, table: str, reads: dict[str, str | None], known: dict[str, str] | None) -> str:
-    """A staging table's content, or what the step reads of it when it says (``Step.reads``, ``staging.<table>``)."""
-    if f"staging.{table}" in reads:
-        return read_digest(con, table, reads[f"staging.{table}"], "staging")
-    return _digest(con, table, known, "staging")
+def staged_digest(
+    con, source: str, reads: dict[str, str | None], code: str, known=None, stage=None, staged: dict | None = None
+) -> str:
+    """What a step reads of a source's staging table: the whole table's digest, or that of its query when the step
+    declares one (``Step.reads``, ``staging.<table>``).
+
+    Staging lives only in a run (``warehouse.attach_staging``). When this run staged the source, the digest is
+    computed, and noted in ``staged`` (source, query) -> (staged from, digest), which the run writes to table
+    ``staged_digest``: staged from means the code and the batch's payloads, of which staging is a function. When it
+    did not, the digest remembered for the same code and payloads stands in, so deciding to keep a step never
+    stages anything; with none remembered (a warehouse from before, a new query), ``stage(source)`` stages the
+    payloads again (``stages.staging.ensure_staged``)."""
+    from .stages.staging import STAGED_TABLE
+
+    table = STAGED_TABLE[source]
+    key = f"staging.{table}"
+    if key in reads and reads[key] is None:
+        return "not read"
+    query = reads.get(key) or "*"
+    staged_from = _staged_from(con, source, code)
+    if not table_exists(con, table, "staging"):
+        remembered = _remembered(con, source, staged_from, query)
+        if remembered is not None:
+            return remembered
+        if stage is not None:
+            stage(source)
+        if not table_exists(con, table, "staging"):
+            return "absent"  # the source was never loaded
+    if key in reads:
+        digest = read_digest(con, table, reads[key], "staging")
+    else:
+        digest = _digest(con, table, known, "staging")
+    if staged is not None:
+        staged[(source, query)] = (staged_from, digest)
+    return digest
+
+
+def _staged_from(con, source: str, code: str) -> str:
+    """The code fingerprint and the source's current batch's payloads (hash, format, release label)."""
+    rows = con.execute(
+        "SELECT request_name, sha256, format, source_release FROM load_manifest WHERE batch_id = "
+        "(SELECT max(batch_id) FROM load_manifest WHERE source = ?) ORDER BY request_name",
+        [source],
+    ).fetchall()
+    return hashlib.sha256(json.dumps([code, rows], default=str).encode()).hexdigest()
+
+
+def _remembered(con, source: str, staged_from: str, query: str) -> str | None:
+    if not table_exists(con, "staged_digest"):
+        return None
+    row = con.execute(
+        "SELECT digest FROM staged_digest WHERE source = ? AND query = ? AND staged_from = ?",
+        [source, query, staged_from],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def remember_staged(con, digests: dict) -> None:
+    """The staged digests this run computed (``staged_digest``): one row per source and query, the latest."""
+    ensure_tables(con, "staged_digest")
+    for (source, query), (staged_from, digest) in digests.items():
+        con.execute("INSERT OR REPLACE INTO staged_digest VALUES (?, ?, ?, ?)", [source, staged_from, query, digest])
 
 
 def _digest(con, table: str, known: dict[str, str] | None, schema: str = "main") -> str:

@@ -82,14 +82,21 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     if not step.tables:
         return step.run(ctx)
     from . import reuse
+    from .stages.staging import ensure_staged
     from .steps import STEP_BY_NAME
 
+    def stage(source: str) -> None:
+        ensure_staged(ctx, source, step.name)
+
     with connect(ctx.build_path) as con:
-        digest = reuse.input_digest(con, step, STEP_BY_NAME, ctx.settings, ctx.digests)
+        digest = reuse.input_digest(con, step, STEP_BY_NAME, ctx.settings, ctx.digests, stage, ctx.staged_digests)
         built_by = reuse.reusable(con, step, digest) if ctx.reuse else None
     if built_by:
         _bookkeeping(ctx, step, None)  # same inputs: as if built from the current batches
         return {"reused": f"inputs unchanged since run {built_by}"}
+    for dep in step.deps:  # the staging it reads, which this run may not have staged (``ensure_staged``)
+        if STEP_BY_NAME[dep].group == "staging" and STEP_BY_NAME[dep].source:
+            stage(STEP_BY_NAME[dep].source)
     result = step.run(ctx)
     _bookkeeping(ctx, step, digest)
     ctx.rebuilt.update(step.tables)
@@ -154,7 +161,6 @@ def _side_by_side(steps: list[Step], ctx: RunContext, at_once: int, one, results
     by_name = {step.name: step for step in steps}
     waiting = {step.name: {d for d in step.deps if d in by_name} for step in steps}
     with connect(ctx.build_path) as con:  # created once, before two steps could both try
-        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
         ensure_tables(con, *SHARED_TABLES)
     running: dict = {}
     failure: BaseException | None = None
@@ -185,7 +191,7 @@ def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
         ctx.deferred.append((step, digest))
         return
     with connect(ctx.build_path) as con:
-        _write_bookkeeping(con, ctx.run_id, [(step, digest)])
+        _write_bookkeeping(con, ctx.run_id, [(step, digest)], ctx)
 
 
 def flush_bookkeeping(ctx: RunContext) -> None:
@@ -194,20 +200,25 @@ def flush_bookkeeping(ctx: RunContext) -> None:
     Nothing in a run reads them before its checks: the lineage rule reads table_batch, and a step reads only its
     own step_input row, written by an earlier run. The batches they name were all landed by the raw steps, which
     run first."""
-    if ctx.deferred:
+    if ctx.deferred or ctx.staged_digests:
         with connect(ctx.build_path) as con:
-            _write_bookkeeping(con, ctx.run_id, ctx.deferred)
-        ctx.deferred.clear()
+            _write_bookkeeping(con, ctx.run_id, ctx.deferred or [], ctx)
+        if ctx.deferred is not None:
+            ctx.deferred.clear()
 
 
-def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]]) -> None:
+def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]], ctx: RunContext) -> None:
+    """Lineage and input digests of ``entries``, and the staged digests noted so far (``reuse.staged_digest``)."""
     from . import reuse
 
+    staged = {k: ctx.staged_digests.pop(k) for k in list(ctx.staged_digests)}
     with transaction(con):
         record_lineage(con, tuple(t for step, _ in entries for t in step.tables), run_id)
         for step, digest in entries:
             if digest is not None:
                 reuse.remember(con, step, digest, run_id)
+        if staged:
+            reuse.remember_staged(con, staged)
 
 
 def run_checks(ctx: RunContext, contracts: bool = True, accept_smaller: bool = False, worker=None) -> list:

@@ -61,6 +61,7 @@ class RunContext:
     reuse: bool = True  # keep a derived table whose inputs are unchanged (False: `refresh --force`)
     rebuilt: set[str] = field(default_factory=set)  # tables this run rebuilt (the contracts validate these)
     digests: dict[str, str] = field(default_factory=dict)  # table contents digested so far (pipelines.reuse)
+    staged_digests: dict = field(default_factory=dict)  # (source, query) -> (staged from, digest): reuse.staged_digest
     deferred: list | None = None  # steps whose lineage and digest await one write (runner.flush_bookkeeping)
     macros: set[str] = field(default_factory=set)  # SQL macro files this run created in its build (stages.marts)
     at_once: int = 1  # steps (and statements within one) run side by side; set by runner.run_steps

@@ -12,20 +12,20 @@ import pytest
 from pipelines.errors import PayloadError
 from pipelines.sources import sipri_stage
 from pipelines.stages.deals import build_deals
+from pipelines.warehouse import connect, held
 from tests.wire import LEGACY_ROWS, legacy_csv
 
 
 def stage(build, payloads: list[bytes], tmp_path) -> None:
-    """The payloads into the build's staging.sipri_trade, as one batch (payload_seq 0, 1, ...)."""
-    con = duckdb.connect(str(build))
-    sipri_stage.create_trade_table(con)
-    con.execute("DELETE FROM staging.sipri_trade")
-    for seq, body in enumerate(payloads):
-        path = tmp_path / f"payload{seq}.csv"
-        path.write_bytes(body)
-        sha = hashlib.sha256(body).hexdigest()
-        sipri_stage.stage_payload(con, path, "legacy-export", sha, path.name, seq)
-    con.close()
+    """The payloads into the held build's staging.sipri_trade (in memory while it is held), as one batch
+    (payload_seq 0, 1, ...)."""
+    with connect(build) as con:
+        sipri_stage.create_trade_table(con)
+        for seq, body in enumerate(payloads):
+            path = tmp_path / f"payload{seq}.csv"
+            path.write_bytes(body)
+            sha = hashlib.sha256(body).hexdigest()
+            sipri_stage.stage_payload(con, path, "legacy-export", sha, path.name, seq)
 
 
 @pytest.fixture
@@ -37,8 +37,9 @@ def build(baseline_home, tmp_path):
 
 def test_one_legacy_payload_gives_one_deal_per_row_and_one_delivery_per_year(build, tmp_path):
     rows = [*LEGACY_ROWS, LEGACY_ROWS[0]]  # an identical twin: numbered, still its own deal
-    stage(build, [legacy_csv(rows)], tmp_path)
-    counts = build_deals(SimpleNamespace(build_path=build, at_once=2))
+    with held(build):
+        stage(build, [legacy_csv(rows)], tmp_path)
+        counts = build_deals(SimpleNamespace(build_path=build, at_once=2))
     with duckdb.connect(str(build), read_only=True) as con:
         keys = con.execute("SELECT count(*), count(DISTINCT deal_id) FROM deal").fetchone()
         years = con.execute("SELECT count(*), count(DISTINCT (deal_id, delivery_year)) FROM delivery").fetchone()
@@ -49,8 +50,8 @@ def test_one_legacy_payload_gives_one_deal_per_row_and_one_delivery_per_year(bui
 
 
 def test_the_same_deal_in_two_payloads_of_a_batch_stops_the_step_naming_it(build, tmp_path):
-    stage(build, [legacy_csv(), legacy_csv(LEGACY_ROWS[:1])], tmp_path)
-    with pytest.raises(PayloadError) as err:
+    with held(build), pytest.raises(PayloadError) as err:
+        stage(build, [legacy_csv(), legacy_csv(LEGACY_ROWS[:1])], tmp_path)
         build_deals(SimpleNamespace(build_path=build, at_once=2))
     message = str(err.value)
     assert message.startswith("sipri: this batch: deal ID L-") and "appears 2 times" in message

@@ -7,7 +7,7 @@ import duckdb
 
 from pipelines.sources.sipri_stage import create_trade_table, stage_payload
 from pipelines.stages.deals import RESOLVE, insert_legacy
-from pipelines.warehouse import ensure_tables, sql_text
+from pipelines.warehouse import attach_staging, ensure_tables, sql_text
 from tests.wire import LEGACY_ROWS, legacy_csv
 
 ROWS = [*LEGACY_ROWS, *(r.replace(",2018,", f",{1990 + i},") for i, r in enumerate(LEGACY_ROWS[:1] * 40))]
@@ -17,6 +17,7 @@ def legacy_tables(tmp_path, at_once: int) -> tuple[list, list]:
     path = tmp_path / "export.csv"
     path.write_bytes(legacy_csv(ROWS))
     with duckdb.connect() as con:
+        attach_staging(con)
         ensure_tables(con, "quarantine", "entity_alias")
         create_trade_table(con)
         stage_payload(con, path, "legacy-export", "0" * 64, "export.csv")

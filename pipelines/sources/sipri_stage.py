@@ -42,7 +42,7 @@ BLANK = "[" + WHITESPACE + "]*"  # a blank record (skipped, as the per-line spli
 
 
 def create_trade_table(con) -> None:
-    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    """staging.sipri_trade, empty (``staging``: the run's in-memory database, ``warehouse.attach_staging``)."""
     con.execute("DROP TABLE IF EXISTS staging.sipri_trade")
     con.execute(TRADE_TABLE)
 
@@ -112,10 +112,13 @@ def _typed_sql(columns: list[str], kinds: dict, extra: list[str]) -> tuple[str, 
     return typed, width_bad
 
 
-def stage_payload(con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, release: str | None = None) -> dict:
+def stage_payload(
+    con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, release: str | None = None, record: bool = True
+) -> dict:
     """One landed payload -> rows of staging.sipri_trade (created by ``create_trade_table``) and quarantine.
 
     Returns rows_in (records read), rows (staged), quarantined, and the release (``release`` wins when given).
+    ``record=False`` (a payload staged again in a later run) leaves quarantine alone: its rows are there already.
     """
     legacy = fmt == "legacy-export"
     if legacy:
@@ -151,11 +154,12 @@ def stage_payload(con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, 
     for table in ("_lines", "_short", "_glued") if legacy else ("_lines",):
         con.execute(f"DROP TABLE {table}")
     failed = f"payload_seq = {seq} AND starts_with(deal_id, {lit(FAILED)})"
-    con.execute(
-        f"INSERT INTO quarantine BY NAME SELECT 'sipri' AS source, 'parse' AS stage, {lit(sha)} AS payload_sha256, "
-        "line_no, raw_text, reason FROM (SELECT * FROM _width_bad UNION ALL SELECT line_no, raw_text, "
-        f"substr(deal_id, {len(FAILED) + 1}) AS reason FROM staging.sipri_trade WHERE {failed})"
-    )
+    if record:
+        con.execute(
+            f"INSERT INTO quarantine BY NAME SELECT 'sipri' AS source, 'parse' AS stage, {lit(sha)} AS payload_sha256, "
+            "line_no, raw_text, reason FROM (SELECT * FROM _width_bad UNION ALL SELECT line_no, raw_text, "
+            f"substr(deal_id, {len(FAILED) + 1}) AS reason FROM staging.sipri_trade WHERE {failed})"
+        )
     bad = con.execute(f"DELETE FROM staging.sipri_trade WHERE {failed}").fetchone()[0]
     if legacy:
         con.execute(TWINS, {"seq": seq})
@@ -167,11 +171,12 @@ def stage_payload(con, path: Path, fmt: str, sha: str, what: str, seq: int = 0, 
 
 def parse_bytes(body: bytes, fmt: str, sha: str, what: str) -> tuple[pl.DataFrame, pl.DataFrame, str, int]:
     """``stage_payload`` on a payload in memory, in a throwaway DuckDB: (trades, quarantine, release, rows_in)."""
-    from ..warehouse import ensure_tables
+    from ..warehouse import attach_staging, ensure_tables
 
     with tempfile.TemporaryDirectory() as tmp, duckdb.connect() as con:
         path = Path(tmp) / "payload"
         path.write_bytes(body)
+        attach_staging(con)
         ensure_tables(con, "quarantine")
         create_trade_table(con)
         out = stage_payload(con, path, fmt, sha, what)
