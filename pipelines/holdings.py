@@ -17,15 +17,18 @@ ORIGIN_WORDS = {"recording": "the bundled recording", "live": "a live pull", "im
 
 
 def published_holdings(settings: Settings) -> dict[str, dict]:
-    """source -> origin, release, fetched_at, request of its current batch in the published warehouse."""
+    """source -> origin, release, request of its current batch in the published warehouse.
+
+    No fetch time: a TIMESTAMPTZ fetched into Python makes DuckDB import pytz and list its time zones (16 ms of
+    every run's start), and no caller used it."""
     if not settings.published_path.exists():
         return {}
     with duckdb.connect(str(settings.published_path), read_only=True) as con:
         rows = con.execute("""
-            SELECT source, any_value(origin), any_value(source_release), max(fetched_at), string_agg(request_name, ', ')
+            SELECT source, any_value(origin), any_value(source_release), string_agg(request_name, ', ')
             FROM load_manifest WHERE batch_id IN (SELECT max(batch_id) FROM load_manifest GROUP BY source)
             GROUP BY source""").fetchall()
-    return {s: {"origin": o, "release": r, "fetched_at": f, "requests": q} for s, o, r, f, q in rows}
+    return {s: {"origin": o, "release": r, "requests": q} for s, o, r, q in rows}
 
 
 def choose_loads(

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 
 from .plan import Step
 from .warehouse import ensure_tables, table_exists
+
+_DIGESTING = threading.Lock()
 
 
 def upstream(step: Step, by_name: dict[str, Step]) -> list[Step]:
@@ -166,9 +169,10 @@ def _digest(con, table: str, known: dict[str, str] | None, schema: str = "main")
     if known is None:
         return table_digest(con, table, schema)
     key = table if schema == "main" else f"{schema}.{table}"
-    if key not in known:
-        known[key] = table_digest(con, table, schema)
-    return known[key]
+    with _DIGESTING:  # two steps starting side by side both digest deal and delivery: once, the other waits
+        if key not in known:
+            known[key] = table_digest(con, table, schema)
+        return known[key]
 
 
 def reusable(con, step: Step, digest: str) -> str | None:
