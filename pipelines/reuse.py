@@ -142,7 +142,7 @@ def _staged_from(con, source: str, code: str) -> str:
         "(SELECT max(batch_id) FROM load_manifest WHERE source = ?) ORDER BY request_name",
         [source],
     ).fetchall()
-    return hashlib.sha256(json.dumps([code, rows], default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([code, rows], sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _remembered(con, source: str, staged_from: str, query: str) -> str | None:
