@@ -1,19 +1,19 @@
 """Reuse a derived table when nothing it is built from has changed (a selective rebuild).
 
 A derived step's *inputs* are: the code and reference files (``noop.fingerprint``), the current batch of each
-source whose payloads it reads, the content of each staging table it reads, and the content of every table built
-by a step upstream of it (row count plus an order-independent sum of row hashes, computed by DuckDB). Their digest
-is stored per step in ``step_input`` when the step runs; the next run that finds the same digest and the step's
-tables in place keeps those tables instead of rebuilding them (importing a SIPRI register then leaves treaty,
-membership and alliance tables alone unless the entities they are built from changed). Every upstream table
-counts, not only those a step is thought to read, so an indirect read cannot go stale; staging tables and payloads
-count when the step lists their ``stg_``/``raw_`` step as a dependency (``pipelines/steps.py`` says so). The one
-exception is a step that declares what it reads of an upstream table (``Step.reads``, a query over it): then the
-query's rows are digested instead of the whole table (the treaty, membership, nuclear-status and alliance steps
-read only the entity rows that reference files give, so a new SIPRI name does not rebuild them; the entity step
-reads only the names in the staging tables, so a register spelling its parties as the last did keeps the entities).
-Staging tables live only in a run, so what they held is remembered per source (``staged_digest``) for the runs
-that do not stage it. ``refresh --force`` rebuilds all.
+source whose payloads it reads, the payloads each staging table it reads was staged from, and the content of every
+table built by a step upstream of it (row count plus an order-independent sum of row hashes, computed by DuckDB).
+Their digest is stored per step in ``step_input`` when the step runs; the next run that finds the same digest and
+the step's tables in place keeps those tables instead of rebuilding them (importing a SIPRI register then leaves
+treaty, membership and alliance tables alone unless the entities they are built from changed). Every upstream
+table counts, not only those a step is thought to read, so an indirect read cannot go stale; staging tables and
+payloads count when the step lists their ``stg_``/``raw_`` step as a dependency (``pipelines/steps.py`` says so).
+The one exception is a step that declares what it reads of an upstream table (``Step.reads``, a query over it):
+then the query's rows are digested instead of the whole table (the treaty, membership, nuclear-status and alliance
+steps read only the entity rows that reference files give, so a new SIPRI name does not rebuild them; the entity
+step reads only the names in the staging tables, so a register spelling its parties as the last did keeps the
+entities). Staging tables live only in a run, so those digests are remembered (``staged_digest``) for the runs that
+do not stage the source. ``refresh --force`` rebuilds all.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def input_digest(
         "code": code,
         "batches": {d.source: batches.get(d.source) for d in direct if d.group == "raw"},
         "staged": {
-            d.source: staged_digest(con, d.source, reads, code, known, stage, staged)
+            d.source: staged_digest(con, d.source, reads, code, stage, staged)
             for d in direct
             if d.group == "staging" and d.source
         },
@@ -99,25 +99,29 @@ def input_digest(
 
 
 def staged_digest(
-    con, source: str, reads: dict[str, str | None], code: str, known=None, stage=None, staged: dict | None = None
+    con, source: str, reads: dict[str, str | None], code: str, stage=None, staged: dict | None = None
 ) -> str:
     """What a step reads of a source's staging table: the whole table's digest, or that of its query when the step
     declares one (``Step.reads``, ``staging.<table>``).
 
-    Staging lives only in a run (``warehouse.attach_staging``). When this run staged the source, the digest is
-    computed, and noted in ``staged`` (source, query) -> (staged from, digest), which the run writes to table
-    ``staged_digest``: staged from means the code and the batch's payloads, of which staging is a function. When it
-    did not, the digest remembered for the same code and payloads stands in, so deciding to keep a step never
-    stages anything; with none remembered (a warehouse from before, a new query), ``stage(source)`` stages the
-    payloads again (``stages.staging.ensure_staged``)."""
+    Staging lives only in a run (``warehouse.attach_staging``) and is a function of the code and the batch's
+    payloads (``_staged_from``). So the whole table is digested as what it is staged from, without reading it (at
+    10x the register, hashing staging.sipri_trade took 0.05 s of the serial path; at 100x about a second). A query
+    (the entity step reads only the names, so a register spelling its parties as the last keeps the entities) is
+    digested on its rows when this run staged the source, and noted in ``staged`` (source, query) -> (staged from,
+    digest), which the run writes to table ``staged_digest``. When it did not, the digest remembered for the same
+    code and payloads stands in, so deciding to keep a step never stages anything; with none remembered (a
+    warehouse from before, a new query), ``stage(source)`` stages the payloads again (``ensure_staged``)."""
     from .stages.staging import STAGED_TABLE
 
     table = STAGED_TABLE[source]
     key = f"staging.{table}"
     if key in reads and reads[key] is None:
         return "not read"
-    query = reads.get(key) or "*"
     staged_from = _staged_from(con, source, code)
+    if key not in reads:
+        return f"staged from {staged_from}"
+    query = reads[key]
     if not table_exists(con, table, "staging"):
         remembered = _remembered(con, source, staged_from, query)
         if remembered is not None:
@@ -126,17 +130,15 @@ def staged_digest(
             stage(source)
         if not table_exists(con, table, "staging"):
             return "absent"  # the source was never loaded
-    if key in reads:
-        digest = read_digest(con, table, reads[key], "staging")
-    else:
-        digest = _digest(con, table, known, "staging")
+    digest = read_digest(con, table, query, "staging")
     if staged is not None:
         staged[(source, query)] = (staged_from, digest)
     return digest
 
 
 def _staged_from(con, source: str, code: str) -> str:
-    """The code fingerprint and the source's current batch's payloads (hash, format, release label)."""
+    """The code fingerprint and the source's current batch's payloads (hash, format, release label): what a source's
+    staging table is a function of (its rows carry the release label; a batch is one payload per request)."""
     rows = con.execute(
         "SELECT request_name, sha256, format, source_release FROM load_manifest WHERE batch_id = "
         "(SELECT max(batch_id) FROM load_manifest WHERE source = ?) ORDER BY request_name",
@@ -162,17 +164,14 @@ def remember_staged(con, digests: dict) -> None:
         con.execute("INSERT OR REPLACE INTO staged_digest VALUES (?, ?, ?, ?)", [source, staged_from, query, digest])
 
 
-def _digest(con, table: str, known: dict[str, str] | None, schema: str = "main") -> str:
-    """``known``: this run's digests so far (a table's entry is dropped when its step runs again; a staging table's
-    steps run before any step that reads it, so its entry, computed once for ``entity`` and ``deal`` alike, stands:
-    at 100x the register, hashing staging.sipri_trade took about a second each time)."""
+def _digest(con, table: str, known: dict[str, str] | None) -> str:
+    """``known``: this run's digests so far (a table's entry is dropped when its step runs again)."""
     if known is None:
-        return table_digest(con, table, schema)
-    key = table if schema == "main" else f"{schema}.{table}"
+        return table_digest(con, table)
     with _DIGESTING:  # two steps starting side by side both digest deal and delivery: once, the other waits
-        if key not in known:
-            known[key] = table_digest(con, table, schema)
-        return known[key]
+        if table not in known:
+            known[table] = table_digest(con, table)
+        return known[table]
 
 
 def reusable(con, step: Step, digest: str) -> str | None:
