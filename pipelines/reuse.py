@@ -70,9 +70,9 @@ def input_digest(
     stage=None,
     staged: dict | None = None,
 ) -> str:
-    """Code and reference files; the batch of each source whose payloads the step reads (a ``raw_`` dep); the
-    content of each staging table it reads (a ``stg_`` dep, see ``staged_digest``, which ``stage`` and ``staged``
-    are for); the content of every table built upstream of it."""
+    """Code and reference files; the batch of each source whose payloads the step reads (a ``raw_`` dep); what each
+    staging table it reads was staged from, or the rows it declares it reads of one (a ``stg_`` dep: see
+    ``staged_digest``, which ``stage`` and ``staged`` are for); the content of every table built upstream of it."""
     from .noop import fingerprint
     from .stages.common import current_batch_ids
 
@@ -101,8 +101,8 @@ def input_digest(
 def staged_digest(
     con, source: str, reads: dict[str, str | None], code: str, stage=None, staged: dict | None = None
 ) -> str:
-    """What a step reads of a source's staging table: the whole table's digest, or that of its query when the step
-    declares one (``Step.reads``, ``staging.<table>``).
+    """What a step reads of a source's staging table: what the whole table was staged from, or the digest of the
+    rows of its query when the step declares one (``Step.reads``, ``staging.<table>``).
 
     Staging lives only in a run (``warehouse.attach_staging``) and is a function of the code and the batch's
     payloads (``_staged_from``). So the whole table is digested as what it is staged from, without reading it (at
