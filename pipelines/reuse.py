@@ -85,9 +85,7 @@ def input_digest(
         "code": code,
         "batches": {d.source: batches.get(d.source) for d in direct if d.group == "raw"},
         "staged": {
-            d.source: staged_digest(con, d.source, reads, code, stage, staged)
-            for d in direct
-            if d.group == "staging" and d.source
+            source: staged_digest(con, source, reads, code, stage, staged) for source in staged_sources(step, by_name)
         },
         "tables": {
             t: read_digest(con, t, reads[t]) if t in reads else _digest(con, t, known)
@@ -96,6 +94,11 @@ def input_digest(
         },
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def staged_sources(step: Step, by_name: dict[str, Step]) -> list[str]:
+    """The sources whose staging tables the step reads: those of its ``stg_`` dependencies."""
+    return [by_name[d].source for d in step.deps if by_name[d].group == "staging" and by_name[d].source]
 
 
 def staged_digest(

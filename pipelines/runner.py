@@ -94,9 +94,8 @@ def execute_step(step: Step, ctx: RunContext) -> dict:
     if built_by:
         _bookkeeping(ctx, step, None)  # same inputs: as if built from the current batches
         return {"reused": f"inputs unchanged since run {built_by}"}
-    for dep in step.deps:  # the staging it reads, which this run may not have staged (``ensure_staged``)
-        if STEP_BY_NAME[dep].group == "staging" and STEP_BY_NAME[dep].source:
-            stage(STEP_BY_NAME[dep].source)
+    for source in reuse.staged_sources(step, STEP_BY_NAME):  # this run may not have staged them (``ensure_staged``)
+        stage(source)
     result = step.run(ctx)
     _bookkeeping(ctx, step, digest)
     ctx.rebuilt.update(step.tables)
@@ -191,7 +190,7 @@ def _bookkeeping(ctx: RunContext, step: Step, digest: str | None) -> None:
         ctx.deferred.append((step, digest))
         return
     with connect(ctx.build_path) as con:
-        _write_bookkeeping(con, ctx.run_id, [(step, digest)], ctx)
+        _write_bookkeeping(con, ctx, [(step, digest)])
 
 
 def flush_bookkeeping(ctx: RunContext) -> None:
@@ -202,21 +201,21 @@ def flush_bookkeeping(ctx: RunContext) -> None:
     run first."""
     if ctx.deferred or ctx.staged_digests:
         with connect(ctx.build_path) as con:
-            _write_bookkeeping(con, ctx.run_id, ctx.deferred or [], ctx)
+            _write_bookkeeping(con, ctx, ctx.deferred or [])
         if ctx.deferred is not None:
             ctx.deferred.clear()
 
 
-def _write_bookkeeping(con, run_id: str, entries: list[tuple[Step, str | None]], ctx: RunContext) -> None:
+def _write_bookkeeping(con, ctx: RunContext, entries: list[tuple[Step, str | None]]) -> None:
     """Lineage and input digests of ``entries``, and the staged digests noted so far (``reuse.staged_digest``)."""
     from . import reuse
 
     staged = {k: ctx.staged_digests.pop(k) for k in list(ctx.staged_digests)}
     with transaction(con):
-        record_lineage(con, tuple(t for step, _ in entries for t in step.tables), run_id)
+        record_lineage(con, tuple(t for step, _ in entries for t in step.tables), ctx.run_id)
         for step, digest in entries:
             if digest is not None:
-                reuse.remember(con, step, digest, run_id)
+                reuse.remember(con, step, digest, ctx.run_id)
         if staged:
             reuse.remember_staged(con, staged)
 

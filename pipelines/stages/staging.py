@@ -107,22 +107,21 @@ def stage(con, source: str, record: bool = True) -> dict:
 _STAGING_LOCK = threading.Lock()  # two steps side by side may both need a source staged again
 
 
-def ensure_staged(ctx: RunContext, source: str, reader: str) -> bool:
-    """Stage the source's current batch again unless this run staged it already (or it has none); True if staged.
+def ensure_staged(ctx: RunContext, source: str, reader: str) -> None:
+    """Stage the source's current batch again unless this run staged it already (or it has none).
 
     Staging lives only in the run (``warehouse.attach_staging``): a run that did not load a source stages its kept
     payloads again when a step that reads them (``reader``) rebuilds, or when no earlier run remembered what they
     stage to (``reuse``)."""
     with _STAGING_LOCK, connect(ctx.build_path) as con:
         if table_exists(con, STAGED_TABLE[source], "staging") or source not in current_batch_ids(con):
-            return False
+            return
         t0 = time.perf_counter()
         counts = stage(con, source, record=False)
     ctx.progress(
         f"      {reader}: staged {source}'s current batch again ({counts['rows']} rows, "
         f"{time.perf_counter() - t0:.1f} s; staging is kept only within a run)"
     )
-    return True
 
 
 def stage_step(source: str):
